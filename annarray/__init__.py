@@ -1,0 +1,37 @@
+"""annarray: rate-coded and spiking neural networks in NumPy/CuPy arrays.
+
+The interface is that of ANNarchy 4.8: ``import annarray as ann`` and write the model as
+for the reference. See the README and ``examples/``.
+"""
+
+import logging
+
+from annarray import config
+from annarray.config import dt, get_config, set_seed, setup
+from annarray.core.globals import Constant, add_function, functions
+from annarray.core.monitor import Monitor
+from annarray.core.network import Network
+from annarray.core.neuron import Neuron
+from annarray.core.population import IndividualNeuron, Population, PopulationView
+from annarray.core.random import (Binomial, DiscreteUniform, Exponential, Gamma, LogNormal, Normal,
+                                  RandomDistribution, Uniform)
+from annarray.core.simulation import (clear, compile, get_current_step, get_population, get_time,
+                                      monitors, populations, projections, reset, set_current_step,
+                                      set_time, simulate, simulate_until, step)
+from annarray.errors import AnnarrayError, InvalidConfiguration
+from annarray.models import LeakyIntegrator
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "setup", "get_config", "set_seed", "dt", "config",
+    "Neuron", "Population", "PopulationView", "IndividualNeuron", "Monitor", "Network",
+    "Constant", "add_function", "functions",
+    "Uniform", "DiscreteUniform", "Normal", "LogNormal", "Exponential", "Gamma", "Binomial",
+    "RandomDistribution",
+    "compile", "simulate", "simulate_until", "step", "reset", "get_time", "set_time",
+    "get_current_step", "set_current_step", "get_population", "populations", "projections",
+    "monitors", "clear", "AnnarrayError", "InvalidConfiguration", "LeakyIntegrator",
+]
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())

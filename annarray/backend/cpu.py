@@ -1,0 +1,93 @@
+"""CPU backend: state in NumPy arrays, element-wise kernels compiled with numexpr.
+
+A kernel is a numexpr expression compiled once into a ``NumExpr`` object and called with
+``out=`` so that the update writes in place without allocating (about 3 µs a call).
+"""
+
+import logging
+
+import numexpr
+import numpy as np
+from numexpr.necompiler import NumExpr
+
+__all__ = ["CPUBackend", "ElementwiseKernel"]
+
+logger = logging.getLogger(__name__)
+
+# numexpr's names for the array element types it can take as inputs
+_NE_KIND = {
+    np.dtype(np.float64): np.float64,
+    np.dtype(np.float32): float,  # numexpr's 'float' kind is single precision
+    np.dtype(np.int64): np.int64,
+    np.dtype(np.int32): np.int32,
+    np.dtype(np.bool_): bool,
+}
+
+
+class ElementwiseKernel:
+    """One compiled numexpr expression writing into a preallocated array.
+
+    :param source: numexpr expression text.
+    :param arg_names: names of the inputs, in call order.
+    :param arg_dtypes: NumPy dtypes of the inputs (same order).
+    """
+
+    _CALL_KW = {"order": "K", "casting": "unsafe", "ex_uses_vml": False}
+
+    def __init__(self, source, arg_names, arg_dtypes):
+        self.source = source
+        self.arg_names = tuple(arg_names)
+        signature = [(n, _NE_KIND[np.dtype(d)]) for n, d in zip(arg_names, arg_dtypes)]
+        self._compiled = NumExpr(source, signature=signature)
+        # numexpr's VML path only exists in MKL builds; decide once for the direct call
+        uses_vml = bool(getattr(numexpr, "use_vml", False)) and _uses_vml(source)
+        self._kw = dict(self._CALL_KW, ex_uses_vml=uses_vml)
+
+    def __call__(self, args, out):
+        """Evaluates the expression on ``args`` (arrays, same order as ``arg_names``) into ``out``."""
+        return self._compiled(*args, out=out, **self._kw)
+
+
+_VML_FUNCS = ("sin", "cos", "tan", "exp", "log", "sqrt", "pow", "arc", "tanh", "sinh", "cosh")
+
+
+def _uses_vml(source):
+    return any(f in source for f in _VML_FUNCS)
+
+
+class CPUBackend:
+    """NumPy arrays and numexpr kernels with a fixed thread count.
+
+    :param precision: 'double' (float64 state) or 'float' (float32 state).
+    :param num_threads: threads numexpr uses for large arrays.
+    """
+
+    paradigm = "openmp"
+    xp = np
+
+    def __init__(self, precision="double", num_threads=1):
+        self.precision = precision
+        self.float_dtype = np.float64 if precision == "double" else np.float32
+        self.int_dtype = np.int64
+        self.num_threads = num_threads
+
+    # -- arrays ---------------------------------------------------------------------
+    def asarray(self, values, dtype=None):
+        return np.asarray(values, dtype=dtype)
+
+    def to_host(self, array):
+        """Copy of ``array`` as a NumPy array on the host."""
+        return np.array(array, copy=True)
+
+    def scatter_add(self, target, indices, values):
+        """``target[indices] += values`` with repeated indices accumulated."""
+        np.add.at(target, indices, values)
+
+    # -- kernels --------------------------------------------------------------------
+    def elementwise_kernel(self, source, arg_names, arg_dtypes):
+        """Builds the element-wise kernel for numexpr ``source`` (see :class:`ElementwiseKernel`)."""
+        return ElementwiseKernel(source, arg_names, arg_dtypes)
+
+    def new_generator(self, seed_sequence=None):
+        """A random generator for per-step draws (NumPy's PCG64)."""
+        return np.random.Generator(np.random.PCG64(seed_sequence))

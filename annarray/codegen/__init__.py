@@ -1,0 +1,1 @@
+"""Model descriptions → kernel sources (numerical methods, printers, caches)."""

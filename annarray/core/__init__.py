@@ -1,0 +1,1 @@
+"""Neurons, populations, monitors and networks: the objects users build models with."""

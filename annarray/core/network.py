@@ -1,0 +1,365 @@
+"""``Network``: populations and monitors simulated together, and the step plan.
+
+Objects created at the top level of a script belong to the default network (id 0), which
+the module-level functions (``compile()``, ``simulate()``…) drive. ``Network(everything=True)``
+or ``Network.add()`` copies objects into another, independent network.
+
+The step plan is a flat list of callables (kernels bound to their arrays), built once at
+compile time and rebuilt only when a population is enabled/disabled or a monitor starts or
+pauses. One step runs: random draws, neuron updates (with spike emission and reset),
+recording; then the step counter advances.
+"""
+
+import logging
+import os
+import shutil
+import time
+
+import numpy as np
+
+from annarray import config
+from annarray.errors import AnnarrayError, NetworkError
+
+__all__ = ["Network", "default_network", "clear_networks"]
+
+logger = logging.getLogger(__name__)
+
+_networks = {}
+_default = []
+_building = []  # network that receives objects while Network.add() copies them
+
+
+def default_network():
+    """The network that top-level objects belong to (id 0)."""
+    if not _default:
+        _default.append(Network(_default_network=True))
+    return _default[0]
+
+
+def _target_network():
+    return _building[-1] if _building else default_network()
+
+
+def clear_networks():
+    """Forgets every network and object (``clear()``)."""
+    _networks.clear()
+    _default.clear()
+
+
+class Network:
+    """An independent simulation: its own populations, monitors, time and random streams.
+
+    :param everything: copy every object of the default network into this one.
+    """
+
+    _counter = 0
+
+    def __init__(self, everything=False, _default_network=False):
+        if _default_network:
+            self.id = 0
+        else:
+            Network._counter += 1
+            self.id = Network._counter
+        _networks[self.id] = self
+        self.populations = []
+        self.projections = []
+        self.monitors = []
+        self._copies = {}
+        self._pop_counter = 0
+        self.compiled = False
+        self._backend = None
+        self._step = 0
+        self._plan = []
+        self._plan_dirty = True
+        self.directory = None
+        self.dt = config.get_config("dt")
+        if everything:
+            base = default_network()
+            self.add(base.populations + base.projections + base.monitors)
+
+    def __repr__(self):
+        return f"Network(id={self.id}, populations={[p.name for p in self.populations]})"
+
+    # -- building ------------------------------------------------------------------------
+    def _next_population_id(self):
+        n = self._pop_counter
+        self._pop_counter += 1
+        return n
+
+    def _add_population(self, pop):
+        if self.compiled:
+            raise NetworkError(
+                f"population '{pop.name}' cannot be added to network {self.id} after compile(); "
+                "create it before compiling, or use a new Network"
+            )
+        if any(p.name == pop.name for p in self.populations):
+            raise NetworkError(f"a population named '{pop.name}' already exists in network {self.id}")
+        self.populations.append(pop)
+
+    def _add_monitor(self, monitor):
+        self.monitors.append(monitor)
+
+    def add(self, objects):
+        """Copies populations and monitors (a single object or a list) into this network."""
+        from annarray.core.monitor import Monitor
+        from annarray.core.population import Population
+
+        objects = objects if isinstance(objects, (list, tuple)) else [objects]
+        order = [o for o in objects if isinstance(o, Population)] + [o for o in objects if isinstance(o, Monitor)]
+        for obj in objects:
+            if obj not in order:
+                raise NetworkError(f"Network.add(): cannot add {type(obj).__name__} objects")
+        _building.append(self)
+        try:
+            for obj in order:
+                self._copies[id(obj)] = obj._copy(self)
+        finally:
+            _building.pop()
+
+    def get(self, obj):
+        """This network's copy of ``obj`` (an object added with :meth:`add`), or a list of them."""
+        from annarray.core.population import IndividualNeuron, PopulationView
+
+        if isinstance(obj, (list, tuple)):
+            return [self.get(o) for o in obj]
+        if isinstance(obj, IndividualNeuron):
+            return IndividualNeuron(self.get(obj.population), obj.rank)
+        if isinstance(obj, PopulationView):
+            return PopulationView(self.get(obj.population), obj.ranks, obj.geometry)
+        if obj in self.populations or obj in self.monitors:
+            return obj
+        try:
+            return self._copies[id(obj)]
+        except KeyError:
+            raise NetworkError(f"{obj!r} was not added to network {self.id}") from None
+
+    def get_population(self, name):
+        for pop in self.populations:
+            if pop.name == name:
+                return pop
+        raise NetworkError(f"network {self.id} has no population named '{name}'")
+
+    def get_populations(self):
+        return list(self.populations)
+
+    def get_projections(self):
+        return list(self.projections)
+
+    def get_monitors(self):
+        return list(self.monitors)
+
+    # -- compilation ---------------------------------------------------------------------
+    def backend(self):
+        if self._backend is None:
+            raise NetworkError(f"network {self.id} is not compiled yet; call compile() first")
+        return self._backend
+
+    def compile(self, directory="__annarray__", clean=False, compiler="default", compiler_flags="",
+                add_sources="", extra_libs="", cuda_config=None, annarchy_json="", silent=False,
+                debug_build=False, profile_enabled=False, net_id=None):
+        """Generates and builds the kernels of every object of this network.
+
+        :param directory: folder (relative to the working directory) for the generated
+            sources and the compile cache.
+        :param clean: empty that folder first (also ``--clean`` on the command line).
+        :param compiler: accepted for compatibility; annarray does not run a C++ compiler.
+        :param compiler_flags: accepted; flags with no meaning here are reported, not refused.
+        :param cuda_config: ``{'device': N}`` for the cuda paradigm.
+        """
+        from annarray.backend import select_backend
+        from annarray.codegen.kernel_cache import CodeCache
+
+        if self.compiled:
+            raise NetworkError(f"network {self.id} is already compiled")
+        start = time.perf_counter()
+        paradigm = config.check_paradigm()
+        if compiler not in ("default", None) or compiler_flags:
+            logger.info("compiler=%r / compiler_flags=%r do not apply to the %s paradigm",
+                        compiler, compiler_flags, paradigm)
+        config.apply_threads(config.get_config("num_threads"))
+        self.dt = config.get_config("dt")
+        directory = os.path.abspath(os.path.join(os.getcwd(), directory))
+        if _is_package_dir(directory):
+            raise NetworkError(f"compile(directory={directory!r}) would write into the annarray package; choose another folder")
+        if clean or config.get_config("clean"):
+            shutil.rmtree(directory, ignore_errors=True)
+        self.directory = directory
+        backend = select_backend(paradigm, config.get_config("precision"), config.get_config("num_threads"))
+        cache = CodeCache(directory)
+        codes = {pop.name: _population_code(pop, cache, self.dt) for pop in self.populations}
+        self._write_sources(codes)
+        self._instantiate(backend, codes)
+        if not silent:
+            logger.info("network %d compiled in %.3f s", self.id, time.perf_counter() - start)
+
+    def _instantiate(self, backend, codes):
+        from annarray.core.globals import constants
+
+        self._backend = backend
+        xp = backend.xp
+        self._t = xp.zeros((), dtype=np.float64)
+        seed = config.get_config("seed")
+        shared = {
+            "t": self._t,
+            "_seed_sequence": np.random.SeedSequence(None if seed in (-1, None) else [seed, self.id]),
+        }
+        for name, c in constants().items():
+            shared[name] = c.array if xp is np else xp.asarray(c.array)
+        for pop in self.populations:
+            pop._instantiate(codes[pop.name], backend, shared)
+        self.compiled = True
+        for mon in self.monitors:
+            mon._init_recording()
+        self._plan_dirty = True
+
+    def _write_sources(self, codes):
+        folder = os.path.join(self.directory, "generated")
+        try:
+            os.makedirs(folder, exist_ok=True)
+            for name, code in codes.items():
+                with open(os.path.join(folder, f"{name}.txt"), "w") as f:
+                    f.write(code.source_text())
+        except OSError as err:
+            logger.warning("could not write the generated sources in %s: %s", folder, err)
+
+    def _build_plan(self):
+        plan = []
+        for pop in self.populations:
+            if pop.enabled:
+                plan.extend(pop._ops)
+        for mon in self.monitors:
+            if mon._recording:
+                plan.append(mon._record)
+        self._plan = plan
+        self._plan_dirty = False
+
+    # -- simulation ----------------------------------------------------------------------
+    def _check_compiled(self):
+        if not self.compiled:
+            raise NetworkError(f"network {self.id} is not compiled yet; call compile() first")
+
+    def _duration_steps(self, duration):
+        steps = duration / self.dt
+        n = int(round(steps))
+        if duration < 0 or abs(steps - n) > 1e-6 * max(1.0, steps):
+            if duration < 0:
+                raise AnnarrayError(f"simulate(): the duration must be positive, got {duration} ms")
+            n = int(np.ceil(steps - 1e-9))
+        return n
+
+    def _run(self, nsteps, stop=None):
+        """Runs ``nsteps`` steps; stops early when ``stop()`` returns True after a step."""
+        t, dt = self._t, self.dt
+        for _ in range(nsteps):
+            if self._plan_dirty:
+                self._build_plan()
+            t[...] = self._step * dt
+            for op in self._plan:
+                op()
+            self._step += 1
+            if stop is not None and stop():
+                return True
+        return False
+
+    def simulate(self, duration, measure_time=False, progress_bar=False, callbacks=True):
+        """Simulates ``duration`` ms (rounded to a whole number of steps)."""
+        self._check_compiled()
+        nsteps = self._duration_steps(duration)
+        start = time.perf_counter()
+        if progress_bar:
+            from tqdm import tqdm
+
+            chunk = max(1, nsteps // 100)
+            with tqdm(total=nsteps, unit="step") as bar:
+                done = 0
+                while done < nsteps:
+                    n = min(chunk, nsteps - done)
+                    self._run(n)
+                    done += n
+                    bar.update(n)
+        else:
+            self._run(nsteps)
+        elapsed = time.perf_counter() - start
+        if measure_time:
+            logger.warning("simulating %s ms took %.6f s", duration, elapsed)
+            print(f"Simulating {duration / 1000.0} seconds of the network {self.id} took {elapsed} seconds.")
+        return elapsed
+
+    def simulate_until(self, max_duration, population, operator="and", measure_time=False):
+        """Simulates until the stop conditions of ``population`` (one or a list) hold.
+
+        :param operator: 'and' (all populations) or 'or' (any of them).
+        :returns: the simulated duration (ms).
+        """
+        self._check_compiled()
+        pops = population if isinstance(population, (list, tuple)) else [population]
+        for pop in pops:
+            if pop._stop is None:
+                raise NetworkError(f"population '{pop.name}' has no stop_condition")
+        combine = all if operator == "and" else any
+        nsteps = self._duration_steps(max_duration)
+        begin = self._step
+        start = time.perf_counter()
+        self._run(nsteps, stop=lambda: combine(pop._stop() for pop in pops))
+        duration = (self._step - begin) * self.dt
+        if measure_time:
+            print(f"Simulating {duration / 1000.0} seconds took {time.perf_counter() - start} seconds.")
+        return duration
+
+    def step(self):
+        """Simulates one step."""
+        self._check_compiled()
+        self._run(1)
+
+    def reset(self, populations=True, projections=False, synapses=False, monitors=True):
+        """Restores the state at compile time and sets the time back to 0."""
+        if populations:
+            for pop in self.populations:
+                pop.reset()
+        if monitors:
+            for mon in self.monitors:
+                mon.reset()
+        self._step = 0
+        for mon in self.monitors:
+            mon._periods = [[0, None]] if mon._recording else []
+
+    def get_time(self):
+        return self._step * self.dt
+
+    def set_time(self, t):
+        self._step = int(round(t / self.dt))
+
+    def get_current_step(self):
+        return self._step
+
+    def set_current_step(self, step):
+        self._step = int(step)
+
+
+def _is_package_dir(directory):
+    pkg = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    return os.path.commonpath([pkg, directory]) == pkg
+
+
+def _population_code(pop, cache, dt):
+    """Generated code for ``pop``'s neuron type, from the cache or from SymPy."""
+    from annarray.codegen.kernel_cache import model_hash
+    from annarray.core.globals import constants, global_functions
+
+    neuron = pop.neuron_type
+    method = config.get_config("method")
+    consts = sorted(constants())
+    funcs = global_functions()
+    key = model_hash(neuron.model_key, pop.stop_condition, consts, sorted(funcs.items()), dt, method,
+                     config.get_config("precision"))
+    code = cache.get(key)
+    if code is None:
+        from annarray.codegen.population_code import generate_population_code
+        from annarray.core.globals import parse_function_definitions
+        from annarray.parser.neuron import describe_neuron
+
+        local = parse_function_definitions(neuron.functions, neuron.name) if neuron.functions else {}
+        desc = describe_neuron(neuron, consts, {**funcs, **local}, method, pop.stop_condition)
+        code = generate_population_code(desc, dt)
+        cache.put(key, code)
+    return code

@@ -1,0 +1,457 @@
+"""``Population``, ``PopulationView`` and ``IndividualNeuron``.
+
+A population holds one array per attribute of its neuron type (shape ``(size,)`` for
+per-neuron attributes, shape ``()`` for population-wide ones) in the backend's ``xp``
+namespace. Users see attributes shaped as the population's geometry, as NumPy arrays.
+"""
+
+import logging
+from functools import partial
+from math import prod
+
+import numpy as np
+
+from annarray.core.neuron import Neuron
+from annarray.core.random import RandomDistribution
+from annarray.errors import AnnarrayError, NetworkError
+
+__all__ = ["Population", "PopulationView", "IndividualNeuron"]
+
+logger = logging.getLogger(__name__)
+
+_DTYPES = {"int": np.int64, "bool": np.bool_}
+
+
+def _normalize_geometry(geometry, name):
+    if isinstance(geometry, (int, np.integer)):
+        geometry = (int(geometry),)
+    try:
+        geometry = tuple(int(g) for g in geometry)
+    except (TypeError, ValueError):
+        raise NetworkError(
+            f"population '{name}': geometry must be a positive int or a tuple of 1 to 4 "
+            f"positive ints, got {geometry!r}"
+        ) from None
+    if not 1 <= len(geometry) <= 4 or any(g <= 0 for g in geometry):
+        raise NetworkError(
+            f"population '{name}': geometry must be a positive int or a tuple of 1 to 4 "
+            f"positive ints, got {geometry!r}"
+        )
+    return geometry
+
+
+class _AttributeAccess:
+    """Attribute access (``obj.v``) for populations and views, through ``get``/``set``."""
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        attrs = self.__dict__.get("_attribute_names")
+        if attrs is not None and name in attrs:
+            return self.get(name)
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def __setattr__(self, name, value):
+        attrs = self.__dict__.get("_attribute_names")
+        if attrs is not None and name in attrs:
+            self.set({name: value})
+        else:
+            object.__setattr__(self, name, value)
+
+
+class Population(_AttributeAccess):
+    """A group of neurons of one type.
+
+    :param geometry: number of neurons, or a tuple of 1 to 4 sizes (e.g. ``(10, 10)``).
+    :param neuron: a :class:`~annarray.core.neuron.Neuron` (or a built-in neuron class).
+    :param name: unique name (default ``pop<id>``).
+    :param stop_condition: condition for ``simulate_until``, e.g. ``'r > 1.0 : any'``.
+    """
+
+    def __init__(self, geometry, neuron, name=None, stop_condition=None, storage_order=None,
+                 copied=False, net_id=0, network=None):
+        if isinstance(neuron, type) and issubclass(neuron, Neuron):
+            neuron = neuron()
+        if not isinstance(neuron, Neuron):
+            raise NetworkError(
+                f"Population(neuron=...) expects a Neuron object, got {type(neuron).__name__}"
+            )
+        from annarray.core.network import _target_network
+
+        net = network if network is not None else _target_network()
+        self.id = net._next_population_id()
+        self.name = name or f"pop{self.id}"
+        self.geometry = _normalize_geometry(geometry, self.name)
+        self.dimension = len(self.geometry)
+        self.size = prod(self.geometry)
+        self.ranks = np.arange(self.size)
+        self.neuron_type = neuron
+        self.stop_condition = stop_condition
+        self.enabled = True
+        self.parameters = [n for n, a in neuron.attributes.items() if a.kind == "parameter"]
+        self.variables = [n for n, a in neuron.attributes.items() if a.kind == "variable"]
+        self.targets = []
+        self._init = {n: a.init for n, a in neuron.attributes.items()}
+        self._state = None
+        self._stop = None
+        self._code = None
+        self._ops = []
+        self._net = net
+        self._attribute_names = frozenset(neuron.attributes)
+        net._add_population(self)
+
+    # -- structure ------------------------------------------------------------------------
+    @property
+    def attributes(self):
+        return self.parameters + self.variables
+
+    @property
+    def initialized(self):
+        return self._state is not None
+
+    def __len__(self):
+        return self.size
+
+    def __repr__(self):
+        return f"Population(name={self.name!r}, geometry={self.geometry}, neuron={self.neuron_type.name!r})"
+
+    def rank_from_coordinates(self, coord):
+        """Rank of the neuron at ``coord`` (a tuple with one index per dimension)."""
+        coord = (coord,) if np.isscalar(coord) else tuple(coord)
+        if len(coord) != self.dimension or any(not 0 <= c < g for c, g in zip(coord, self.geometry)):
+            raise NetworkError(f"population '{self.name}': coordinates {coord} outside geometry {self.geometry}")
+        return int(np.ravel_multi_index(coord, self.geometry))
+
+    def coordinates_from_rank(self, rank):
+        """Coordinates (a tuple) of the neuron of rank ``rank``."""
+        self._check_rank(rank)
+        coord = tuple(int(c) for c in np.unravel_index(rank, self.geometry))
+        return coord[0] if self.dimension == 1 else coord
+
+    def normalized_coordinates_from_rank(self, rank, norm=1.0):
+        """Coordinates of ``rank`` scaled to [0, norm] along each dimension."""
+        self._check_rank(rank)
+        coord = np.unravel_index(rank, self.geometry)
+        return tuple(
+            float(norm * c / (g - 1)) if g > 1 else float(norm * 0.5) for c, g in zip(coord, self.geometry)
+        )
+
+    def _check_rank(self, rank):
+        if not 0 <= int(rank) < self.size:
+            raise NetworkError(f"population '{self.name}': rank {rank} outside [0, {self.size})")
+
+    # -- views ----------------------------------------------------------------------------
+    def __getitem__(self, key):
+        index = np.arange(self.size).reshape(self.geometry)
+        try:
+            ranks = np.atleast_1d(index[key]).ravel()
+        except IndexError as err:
+            raise NetworkError(f"population '{self.name}': invalid slice {key!r} ({err})") from None
+        if np.isscalar(index[key]) or np.ndim(index[key]) == 0:
+            return IndividualNeuron(self, int(ranks[0]))
+        return PopulationView(self, ranks, geometry=np.shape(index[key]))
+
+    def neuron(self, *coord):
+        """The single neuron of rank ``coord[0]``, or at coordinates ``coord``."""
+        if len(coord) == 1 and not isinstance(coord[0], tuple):
+            rank = int(coord[0])
+        else:
+            rank = self.rank_from_coordinates(coord if len(coord) > 1 else coord[0])
+        self._check_rank(rank)
+        return IndividualNeuron(self, int(rank))
+
+    # -- attribute values -----------------------------------------------------------------
+    def _attribute(self, name):
+        attr = self.neuron_type.attributes.get(name)
+        if attr is None:
+            raise NetworkError(
+                f"population '{self.name}' has no attribute '{name}'; "
+                f"its attributes are {', '.join(self.attributes)}"
+            )
+        return attr
+
+    def _dtype(self, attr):
+        if attr.ctype in _DTYPES:
+            return _DTYPES[attr.ctype]
+        return self._net.backend().float_dtype if self._net._backend else np.float64
+
+    def get(self, name):
+        """Value of attribute ``name``: a float for population-wide attributes, else an array
+        shaped as the geometry (a copy)."""
+        if isinstance(name, (list, tuple)):
+            return {n: self.get(n) for n in name}
+        return self._read(name, self.ranks, reshape=self.geometry)
+
+    def _read(self, name, ranks, reshape=None):
+        attr = self._attribute(name)
+        if self._state is not None:
+            value = self._net.backend().to_host(self._state[name])
+        else:
+            value = self._init[name]
+        if attr.locality == "global":
+            return value.item() if isinstance(value, np.ndarray) else value
+        value = np.broadcast_to(np.asarray(value, dtype=self._dtype(attr)), (self.size,))
+        if ranks is not self.ranks:
+            value = value[ranks]
+        value = np.array(value)
+        return value.reshape(reshape) if reshape is not None else value
+
+    def set(self, values):
+        """Sets attributes from a dict ``{name: value}`` (scalars, arrays or distributions)."""
+        self._write(values, self.ranks)
+
+    def _write(self, values, ranks):
+        if not isinstance(values, dict):
+            raise NetworkError(f"population '{self.name}': set() takes a dict {{name: value}}")
+        prepared = {name: self._prepare(name, value, len(ranks)) for name, value in values.items()}
+        for name, value in prepared.items():
+            self._store(name, value, ranks)
+
+    def _prepare(self, name, value, n):
+        attr = self._attribute(name)
+        dtype = self._dtype(attr)
+        if isinstance(value, RandomDistribution):
+            value = value.get_values(n if attr.locality != "global" else 1)
+        value = np.asarray(value)
+        if attr.locality == "global":
+            if value.size != 1:
+                raise NetworkError(
+                    f"population '{self.name}': '{name}' is population-wide and takes one value, "
+                    f"got an array of shape {value.shape}"
+                )
+            return value.reshape(()).astype(dtype)
+        if value.ndim == 0:
+            return value.astype(dtype)
+        if value.size != n:
+            raise NetworkError(
+                f"population '{self.name}': '{name}' takes a scalar or {n} values, "
+                f"got an array of shape {value.shape}"
+            )
+        return value.reshape(n).astype(dtype)
+
+    def _store(self, name, value, ranks):
+        attr = self._attribute(name)
+        if self._state is not None:
+            xp = self._net.backend().xp
+            target = self._state[name]
+            if attr.locality == "global":
+                target[...] = value
+            elif ranks is self.ranks:
+                target[...] = xp.asarray(value)
+            else:
+                target[xp.asarray(ranks)] = xp.asarray(value)
+            return
+        if attr.locality == "global" or ranks is self.ranks:
+            self._init[name] = value if np.ndim(value) else value[()]
+        else:
+            full = np.array(np.broadcast_to(np.asarray(self._init[name], dtype=self._dtype(attr)), (self.size,)))
+            full[ranks] = value
+            self._init[name] = full
+
+    def sum(self, target):
+        """The weighted sum received for ``target`` at the last step, shaped as the geometry."""
+        if self._state is None:
+            raise NetworkError(f"population '{self.name}': sum('{target}') is available after compile()")
+        key = f"_sum_{target}"
+        if key not in self._state:
+            return np.zeros(self.geometry)
+        return self._net.backend().to_host(self._state[key]).reshape(self.geometry)
+
+    # -- life cycle -----------------------------------------------------------------------
+    def enable(self):
+        """Updates this population again at each step."""
+        self.enabled = True
+        self._net._plan_dirty = True
+
+    def disable(self):
+        """Freezes this population: its equations are not evaluated until ``enable()``."""
+        self.enabled = False
+        self._net._plan_dirty = True
+
+    @property
+    def is_enabled(self):
+        return self.enabled
+
+    def reset(self, attributes=-1):
+        """Restores attributes (all by default, or the listed names) to their values at compile time."""
+        if self._state is None:
+            return
+        names = self.attributes if attributes == -1 else list(attributes)
+        for name in names:
+            self._attribute(name)
+            self._state[name][...] = self._net.backend().xp.asarray(self._reset_values[name])
+        for key, arr in self._state.items():
+            if key.startswith("_sum_"):
+                arr[...] = 0
+
+    def clear(self):
+        """Clears the traces of the previous simulation (sums, spike state); values stay."""
+        if self._state is not None:
+            for key, arr in self._state.items():
+                if key.startswith("_sum_") or key == "_spiked":
+                    arr[...] = 0
+
+    def _copy(self, network):
+        pop = Population(self.geometry, self.neuron_type, self.name, self.stop_condition, network=network)
+        pop._init = {k: np.copy(v) if isinstance(v, np.ndarray) else v for k, v in self._init.items()}
+        pop.enabled = self.enabled
+        return pop
+
+    # -- compilation ----------------------------------------------------------------------
+    def _instantiate(self, code, backend, shared):
+        """Allocates the state arrays for generated ``code`` and builds the per-step operations.
+
+        :param shared: arrays shared with the network (``t``, constants), by name.
+        """
+        xp = backend.xp
+        self._code = code
+        state = {}
+        for name, attr in self.neuron_type.attributes.items():
+            dtype = self._dtype(attr)
+            if attr.locality == "global":
+                state[name] = xp.asarray(np.asarray(self._init[name], dtype=dtype).reshape(()))
+            else:
+                state[name] = xp.asarray(np.broadcast_to(np.asarray(self._init[name], dtype=dtype), (self.size,)).copy())
+        self.targets = sorted(set(self.targets) | set(code.targets))
+        for target in self.targets:
+            state[f"_sum_{target}"] = xp.zeros(self.size, dtype=backend.float_dtype)
+        for draw in code.random_draws:
+            dtype = np.int64 if draw.kind == "binomial" else backend.float_dtype
+            state[draw.name] = xp.zeros(self.size, dtype=dtype)
+        for op in code.global_ops:
+            state[op.name] = xp.zeros((), dtype=backend.float_dtype)
+        if code.spike is not None:
+            state["_spiked"] = xp.zeros(self.size, dtype=bool)
+        if code.stop is not None:
+            state["_stop"] = xp.zeros(self.size, dtype=bool)
+        for kernel in code.update + code.reset:
+            if kernel.like is not None and kernel.target not in state:
+                state[kernel.target] = xp.zeros_like(state[kernel.like])
+        self._state = state
+        self._reset_values = {n: backend.to_host(state[n]) for n in self.neuron_type.attributes}
+        self._rng = backend.new_generator(shared["_seed_sequence"].spawn(1)[0])
+        ns = {**shared, **state}
+        self._ops = self._build_ops(code, backend, ns)
+        self._stop = None
+        if code.stop is not None:
+            check = self._kernel_op(code.stop, backend, ns)
+            reduce = xp.any if code.stop_mode == "any" else xp.all
+            flags = state["_stop"]
+
+            def stop():
+                check()
+                return bool(reduce(flags))
+
+            self._stop = stop
+
+    def _build_ops(self, code, backend, ns):
+        ops = [self._random_op(d, backend, ns[d.name]) for d in code.random_draws]
+        ops += [self._global_op(g, backend, ns) for g in code.global_ops]
+        for kernel in code.update:
+            ops.append(self._kernel_op(kernel, backend, ns))
+        if code.spike is not None:
+            ops.append(self._kernel_op(code.spike, backend, ns))
+            ops += [self._kernel_op(k, backend, ns) for k in code.reset]
+        return ops
+
+    def _kernel_op(self, spec, backend, ns):
+        from annarray.codegen.kernel_cache import get_kernel
+
+        try:
+            args = [ns[a] for a in spec.args]
+        except KeyError as err:
+            raise NetworkError(f"population '{self.name}': kernel reads unknown array {err}") from None
+        kernel = get_kernel(backend, spec.source, spec.args, [a.dtype for a in args])
+        return partial(kernel, args, ns[spec.target])
+
+    def _random_op(self, draw, backend, out):
+        rng = self._rng
+        if draw.kind == "uniform":
+            return partial(rng.random, out=out)
+        if draw.kind == "normal":
+            return partial(rng.standard_normal, out=out)
+        method = getattr(rng, draw.kind)
+
+        def draw_into(method=method, args=draw.args, out=out):
+            out[...] = method(*args, size=out.shape)
+
+        return draw_into
+
+    def _global_op(self, op, backend, ns):
+        xp = backend.xp
+        x, out = ns[op.variable], ns[op.name]
+        funcs = {
+            "min": lambda: xp.min(x, out=out),
+            "max": lambda: xp.max(x, out=out),
+            "mean": lambda: xp.mean(x, out=out),
+            "norm1": lambda: xp.sum(xp.abs(x), out=out),
+            "norm2": lambda: out.__setitem__(Ellipsis, xp.sqrt(xp.dot(x, x))),
+        }
+        return funcs[op.op]
+
+
+class PopulationView(_AttributeAccess):
+    """A subset of a population's neurons (from slicing or ``+``), sharing its arrays.
+
+    :param population: the population viewed.
+    :param ranks: ranks of the neurons in the view (1-D int array).
+    """
+
+    def __init__(self, population, ranks, geometry=None):
+        self.population = population
+        self.ranks = np.asarray(ranks, dtype=np.int64)
+        self.size = len(self.ranks)
+        self.geometry = tuple(geometry) if geometry is not None else (self.size,)
+        self.name = f"{population.name}_view"
+        self.neuron_type = population.neuron_type
+        self._attribute_names = population._attribute_names
+
+    @property
+    def attributes(self):
+        return self.population.attributes
+
+    def __len__(self):
+        return self.size
+
+    def __repr__(self):
+        return f"PopulationView of '{self.population.name}' ({self.size} neurons)"
+
+    def get(self, name):
+        """Values of ``name`` for the neurons of the view (1-D array; float if population-wide)."""
+        if isinstance(name, (list, tuple)):
+            return {n: self.get(n) for n in name}
+        return self.population._read(name, self.ranks)
+
+    def set(self, values):
+        self.population._write(values, self.ranks)
+
+    def __add__(self, other):
+        if isinstance(other, IndividualNeuron):
+            other = PopulationView(other.population, [other.rank])
+        if not isinstance(other, PopulationView) or other.population is not self.population:
+            raise NetworkError("only views of the same population can be added")
+        ranks = np.concatenate([self.ranks, other.ranks])
+        _, first = np.unique(ranks, return_index=True)
+        return PopulationView(self.population, ranks[np.sort(first)])
+
+    def __getitem__(self, key):
+        ranks = np.atleast_1d(self.ranks[key])
+        return PopulationView(self.population, ranks)
+
+    def sum(self, target):
+        return self.population.sum(target).ravel()[self.ranks]
+
+
+class IndividualNeuron(PopulationView):
+    """One neuron of a population: attributes read and written as scalars."""
+
+    def __init__(self, population, rank):
+        super().__init__(population, [rank])
+        self.rank = rank
+
+    def get(self, name):
+        value = super().get(name)
+        return value if np.isscalar(value) else value[0].item()
+
+    def __repr__(self):
+        return f"Neuron {self.rank} of '{self.population.name}'"

@@ -1,0 +1,1 @@
+"""Extensions (convolution, structural plasticity, reporting…)."""

@@ -1,0 +1,1 @@
+"""Input populations (filled by the spiking-network work)."""

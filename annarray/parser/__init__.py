@@ -1,0 +1,1 @@
+"""Model text → model descriptions (SymPy). No stage here knows about arrays or backends."""

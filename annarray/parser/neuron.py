@@ -1,0 +1,72 @@
+"""A :class:`~annarray.core.neuron.Neuron`'s text → :class:`NeuronDescription` (SymPy).
+
+This is the expensive stage (SymPy); the code generator turns its output into kernel
+sources, which the compile cache stores so that an unchanged model skips this stage.
+"""
+
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from annarray.errors import ParserError
+from annarray.parser.equations import parse_assignments, parse_condition, parse_equations
+from annarray.parser.expressions import ExpressionContext
+from annarray.parser.statements import split_flags
+
+__all__ = ["NeuronDescription", "describe_neuron"]
+
+
+@dataclass
+class NeuronDescription:
+    """Everything the code generator needs about one neuron type.
+
+    :param name: the neuron's name (for messages).
+    :param attributes: name → :class:`~annarray.parser.declarations.Attribute`.
+    :param equations: :class:`~annarray.parser.equations.Equation` list, in order.
+    :param spike: SymPy condition or None (rate-coded).
+    :param reset: assignments applied to the neurons that spiked.
+    :param context: the expression context (targets, random draws, global operations).
+    """
+
+    name: str
+    attributes: dict
+    equations: list
+    spike: object = None
+    reset: list = field(default_factory=list)
+    context: ExpressionContext = None
+    stop: object = None
+    stop_mode: str = "all"
+
+
+def describe_neuron(neuron, constants=(), functions=None, default_method="explicit", stop_condition=None):
+    """Parses ``neuron``'s equations with SymPy.
+
+    :param neuron: a :class:`~annarray.core.neuron.Neuron`.
+    :param constants: names of the global Constants.
+    :param functions: name → (argument names, body) of global and local functions.
+    :param stop_condition: the population's stop condition, ``'r > 1.0 : any'``.
+    """
+    attributes = neuron.attributes
+    symbols = {name: sp.Symbol(name, real=True) for name in attributes}
+    for name in ("t", "dt", *constants):
+        if name in symbols:
+            raise ParserError(f"'{name}' is reserved (built-in or Constant); rename the attribute", neuron.name)
+        symbols[name] = sp.Symbol(name, real=True)
+    ctx = ExpressionContext(
+        neuron.name,
+        symbols,
+        bool_names={n for n, a in attributes.items() if a.ctype == "bool"},
+        functions=dict(functions or {}),
+        local_names={n for n, a in attributes.items() if a.locality == "local"},
+    )
+    equations = parse_equations(neuron.equations, ctx, attributes, default_method)
+    spike = parse_condition(neuron.spike, ctx) if neuron.spike else None
+    reset = parse_assignments(neuron.reset, ctx) if neuron.reset else []
+    desc = NeuronDescription(neuron.name, attributes, equations, spike, reset, ctx)
+    if stop_condition:
+        text, mode = split_flags(stop_condition)
+        if mode not in ("", "any", "all"):
+            raise ParserError("a stop condition ends with ': any' or ': all'", neuron.name, stop_condition)
+        desc.stop = parse_condition(text, ctx)
+        desc.stop_mode = mode or "all"
+    return desc
