@@ -55,6 +55,18 @@ def _uses_vml(source):
     return any(f in source for f in _VML_FUNCS)
 
 
+class ConstantKernel:
+    """An expression that reads no array: its value is computed once and filled in."""
+
+    def __init__(self, source):
+        self.source = source
+        self.arg_names = ()
+        self.value = numexpr.evaluate(source).item()
+
+    def __call__(self, args, out):
+        out[...] = self.value
+
+
 class CPUBackend:
     """NumPy arrays and numexpr kernels with a fixed thread count.
 
@@ -86,6 +98,8 @@ class CPUBackend:
     # -- kernels --------------------------------------------------------------------
     def elementwise_kernel(self, source, arg_names, arg_dtypes):
         """Builds the element-wise kernel for numexpr ``source`` (see :class:`ElementwiseKernel`)."""
+        if not arg_names:
+            return ConstantKernel(source)
         return ElementwiseKernel(source, arg_names, arg_dtypes)
 
     def new_generator(self, seed_sequence=None):

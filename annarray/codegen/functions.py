@@ -1,7 +1,7 @@
-"""SymPy functions whose meaning follows C rather than Python.
+"""SymPy functions whose meaning follows the reference's C++ rather than Python.
 
-The reference compiles equations to C++, so ``modulo(a, b)`` and ``a % b`` take the sign of
-the dividend (C's ``fmod``), unlike Python's ``%``.
+The reference computes ``modulo(a, b)`` as ``long(a) % long(b)``: both operands truncated
+to integers, and the remainder takes the sign of the dividend (unlike Python's ``%``).
 """
 
 import sympy as sp
@@ -10,17 +10,17 @@ __all__ = ["CFmod"]
 
 
 class CFmod(sp.Function):
-    """C's ``fmod(a, b)``: ``a - b * trunc(a / b)``."""
+    """``long(a) % long(b)`` in C: ``trunc(a) - trunc(b) * trunc(trunc(a) / trunc(b))``."""
 
     nargs = 2
 
     @classmethod
     def eval(cls, a, b):
-        if a.is_Number and b.is_Number and b != 0:
-            q = float(a) / float(b)
-            return sp.Float(float(a) - float(b) * int(q))
+        if a.is_Number and b.is_Number and int(b) != 0:
+            ia, ib = int(a), int(b)
+            return sp.Integer(ia - ib * int(ia / ib))
         return None
 
     def _numpycode(self, printer):
         a, b = (printer._print(x) for x in self.args)
-        return f"numpy.fmod({a}, {b})"
+        return f"numpy.fmod(numpy.trunc({a}), numpy.trunc({b}))"

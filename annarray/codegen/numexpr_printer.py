@@ -76,9 +76,8 @@ class NumexprPrinter:
         if isinstance(e, (sp.Max, sp.Min)):
             return self._minmax(e)
         if isinstance(e, CFmod):
-            a, b = (self._p(x, False) for x in e.args)
-            q = f"(({a}) / ({b}))"
-            return f"(({a}) - ({b}) * where({q} < 0.0, ceil({q}), floor({q})))"
+            a, b = (self._trunc(self._p(x, False)) for x in e.args)
+            return f"({a} - {b} * {self._trunc(f'({a} / {b})')})"
         if isinstance(e, sp.Mod):
             a, b = (self._p(x, False) for x in e.args)
             return f"(({a}) % ({b}))"
@@ -89,6 +88,10 @@ class NumexprPrinter:
             if isinstance(e, func):
                 return f"{name}(" + ", ".join(self._p(a, False) for a in e.args) + ")"
         raise CompilationError(f"'{e}' cannot be translated into a kernel expression")
+
+    @staticmethod
+    def _trunc(text):
+        return f"where({text} < 0.0, ceil({text}), floor({text}))"
 
     def _boolean(self, e):
         if e.is_Symbol:

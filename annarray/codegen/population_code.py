@@ -45,7 +45,7 @@ class PopulationCode:
     spike: KernelSpec | None = None
     reset: list = field(default_factory=list)
     stop: KernelSpec | None = None
-    stop_mode: str = "all"
+    stop_mode: str = "any"
 
     def source_text(self):
         """Human-readable listing of the kernels, written to the compile directory."""

@@ -88,18 +88,29 @@ def global_functions():
 
 
 def functions(name, net_id=0):
-    """A NumPy-callable version of the global function ``name`` (after ``compile()``)."""
+    """A NumPy-callable version of the global function ``name``: takes and returns arrays."""
     if name not in _functions:
         raise AnnarrayError(f"function '{name}' was not declared with add_function()")
+    return numpy_function(name, _functions)
+
+
+def numpy_function(name, definitions):
+    """``definitions[name]`` (see :func:`parse_function_definitions`) as a NumPy function."""
     import sympy as sp
 
     from annarray.parser.expressions import ExpressionContext, parse_expression
 
-    args, body = _functions[name]
+    args, body = definitions[name]
     symbols = {a: sp.Symbol(a, real=True) for a in args}
-    ctx = ExpressionContext(name, dict(symbols), functions=_functions, allow_globals=False)
+    ctx = ExpressionContext(name, dict(symbols), functions={**_functions, **definitions}, allow_globals=False)
     expr = parse_expression(body, ctx)
-    return sp.lambdify([symbols[a] for a in args], expr, modules="numpy")
+    func = sp.lambdify([symbols[a] for a in args], expr, modules="numpy")
+
+    def call(*values):
+        return np.asarray(func(*(np.asarray(v, dtype=float) for v in values)), dtype=float)
+
+    call.__name__ = name
+    return call
 
 
 def clear_globals():

@@ -80,7 +80,9 @@ class Monitor:
         self._set_period(period, period_offset)
         self._recording = False
         self._start_request = bool(start)
-        self._periods = []  # [start_step, stop_step or None]
+        self._periods = []  # [start_step, stop_step or None], in steps
+        self._times = None  # periods as of the last get() (what times() reports)
+        self._phase = 0  # recorded steps satisfy (step - _phase) % period == offset
         self._data = {}
         self.name = f"Monitor of {self._population.name}"
         self._net._add_monitor(self)
@@ -100,6 +102,7 @@ class Monitor:
 
     # -- called by the network ------------------------------------------------------------
     def _init_recording(self):
+        self._phase = self._net._step % self._period_steps
         backend = self._net.backend()
         pop = self._population
         self._data = {}
@@ -123,8 +126,7 @@ class Monitor:
         self._net._plan_dirty = True
 
     def _record(self):
-        step = self._net._step
-        if (step - self._offset_steps) % self._period_steps:
+        if (self._net._step - self._phase) % self._period_steps != self._offset_steps:
             return
         xp = self._net.backend().xp
         for v, (src, ranks) in self._sources.items():
@@ -141,6 +143,7 @@ class Monitor:
             self.variables = [variables] if isinstance(variables, str) else list(variables)
         if period is not None:
             self._set_period(period, self.period_offset)
+            self._phase = self._net._step % self._period_steps
         self._start_request = True
         if self._net.compiled:
             if variables is not None or not self._data:
@@ -179,35 +182,42 @@ class Monitor:
         :param variables: a name (returns one array) or a list (returns a dict); default all.
         :param keep: keep the data after reading (default: the monitor forgets it).
         :param reshape: shape each row as the geometry: ``(steps, *geometry)``.
-        :returns: array of shape ``(steps, size)`` (``(steps,)`` for population-wide variables).
+        :param force_dict: return a dict even for a single variable.
+        :returns: array of shape ``(steps, size)`` (``(steps,)`` for population-wide variables;
+            an empty array when nothing was recorded since the last ``get()``).
         """
-        single = isinstance(variables, str) and not force_dict
         names = [variables] if isinstance(variables, str) else list(variables or self.variables)
+        single = len(names) == 1 and variables is not None and not force_dict
         backend = self._net.backend() if self._net.compiled else None
         out = {}
         for v in names:
             if v not in self.variables:
                 raise NetworkError(f"{self.name}: '{v}' is not recorded (recorded: {', '.join(self.variables)})")
             rec = self._data.get(v)
-            data = rec.to_host(backend) if rec is not None and backend is not None else np.zeros((0, self.object.size))
-            if data.shape[1] == 1 and self._population._attribute(v).locality == "global":
+            data = rec.to_host(backend) if rec is not None and backend is not None else np.zeros((0, 1))
+            if data.shape[0] == 0:
+                data = np.array([])
+            elif data.shape[1] == 1 and self._population._attribute(v).locality == "global":
                 data = data[:, 0]
             elif reshape:
                 data = data.reshape((data.shape[0],) + tuple(self.object.geometry))
             out[v] = data
+        step = self._net._step
+        self._times = [[p[0], p[1] if p[1] is not None else step] for p in self._periods]
         if not keep:
             for v in names:
                 if v in self._data:
                     self._data[v].clear()
-            self._periods = [[self._net._step, None]] if self._recording else []
+            self._periods = [[step, None]] if self._recording else []
         return out[names[0]] if single else out
 
     def times(self, variables=None):
-        """For each variable, the start and stop times (ms) of the recording periods."""
+        """For each variable, ``{'start': [...], 'stop': [...]}``: the recording periods (in
+        steps) of the data returned by the last ``get()``, as the reference reports them."""
         names = [variables] if isinstance(variables, str) else list(variables or self.variables)
-        dt = self._net.dt
-        starts = [p[0] * dt for p in self._periods]
-        stops = [(p[1] if p[1] is not None else self._net._step) * dt for p in self._periods]
+        periods = self._times if self._times is not None else self._periods
+        starts = [p[0] for p in periods]
+        stops = [p[1] for p in periods]
         return {v: {"start": list(starts), "stop": list(stops)} for v in names}
 
     def size_in_bytes(self):

@@ -227,6 +227,10 @@ class Network:
         for pop in self.populations:
             if pop.enabled:
                 plan.extend(pop._ops)
+        # global operations see every population after its update (one-step lag in equations)
+        for pop in self.populations:
+            if pop.enabled:
+                plan.extend(pop._global_ops)
         for mon in self.monitors:
             if mon._recording:
                 plan.append(mon._record)

@@ -2,6 +2,7 @@
 
 import logging
 
+from annarray.errors import ModelError
 from annarray.parser.declarations import parse_parameters, parse_variables
 
 __all__ = ["Neuron"]
@@ -47,6 +48,12 @@ class Neuron:
         params = parse_parameters(self.parameters, self.name, constants)
         variables = parse_variables(self.equations, self.name, params, constants)
         self.attributes = {**params, **variables}
+        if not self.spike and "r" not in self.attributes:
+            raise ModelError(
+                "a rate-coded neuron must define the variable 'r' (its firing rate), "
+                "e.g. 'r = pos(v)' in equations=",
+                self.name,
+            )
 
     @property
     def model_key(self):

@@ -43,12 +43,27 @@ def _normalize_geometry(geometry, name):
 class _AttributeAccess:
     """Attribute access (``obj.v``) for populations and views, through ``get``/``set``."""
 
+    def _local_function(self, name):
+        """The neuron's local function ``name`` as a NumPy callable, if it has one."""
+        neuron = self.__dict__.get("neuron_type")
+        if neuron is None or not neuron.functions:
+            return None
+        from annarray.core.globals import numpy_function, parse_function_definitions
+
+        local = parse_function_definitions(neuron.functions, neuron.name)
+        if name not in local:
+            return None
+        return numpy_function(name, local)
+
     def __getattr__(self, name):
         if name.startswith("_"):
             raise AttributeError(name)
         attrs = self.__dict__.get("_attribute_names")
         if attrs is not None and name in attrs:
             return self.get(name)
+        func = self._local_function(name)
+        if func is not None:
+            return func
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def __setattr__(self, name, value):
@@ -96,6 +111,7 @@ class Population(_AttributeAccess):
         self._stop = None
         self._code = None
         self._ops = []
+        self._global_ops = []
         self._net = net
         self._attribute_names = frozenset(neuron.attributes)
         net._add_population(self)
@@ -125,15 +141,15 @@ class Population(_AttributeAccess):
     def coordinates_from_rank(self, rank):
         """Coordinates (a tuple) of the neuron of rank ``rank``."""
         self._check_rank(rank)
-        coord = tuple(int(c) for c in np.unravel_index(rank, self.geometry))
-        return coord[0] if self.dimension == 1 else coord
+        return tuple(int(c) for c in np.unravel_index(rank, self.geometry))
 
     def normalized_coordinates_from_rank(self, rank, norm=1.0):
-        """Coordinates of ``rank`` scaled to [0, norm] along each dimension."""
+        """Coordinates of ``rank`` scaled to [0, norm] along each dimension (single
+        precision, as the reference computes them)."""
         self._check_rank(rank)
         coord = np.unravel_index(rank, self.geometry)
         return tuple(
-            float(norm * c / (g - 1)) if g > 1 else float(norm * 0.5) for c, g in zip(coord, self.geometry)
+            float(np.float32(norm * c / (g - 1))) if g > 1 else 0.0 for c, g in zip(coord, self.geometry)
         )
 
     def _check_rank(self, rank):
@@ -142,14 +158,18 @@ class Population(_AttributeAccess):
 
     # -- views ----------------------------------------------------------------------------
     def __getitem__(self, key):
-        index = np.arange(self.size).reshape(self.geometry)
+        """``pop[a:b]`` / ``pop[i]``: flat ranks (a view); ``pop[i, j]``: the neuron at these
+        coordinates; ``pop[i, :]``: a view of the coordinates selected."""
         try:
-            ranks = np.atleast_1d(index[key]).ravel()
+            if isinstance(key, tuple) and len(key) > 1:
+                selected = np.arange(self.size).reshape(self.geometry)[key]
+                if np.ndim(selected) == 0:
+                    return IndividualNeuron(self, int(selected))
+                return PopulationView(self, np.ravel(selected))
+            ranks = np.atleast_1d(self.ranks[key[0] if isinstance(key, tuple) else key])
         except IndexError as err:
             raise NetworkError(f"population '{self.name}': invalid slice {key!r} ({err})") from None
-        if np.isscalar(index[key]) or np.ndim(index[key]) == 0:
-            return IndividualNeuron(self, int(ranks[0]))
-        return PopulationView(self, ranks, geometry=np.shape(index[key]))
+        return PopulationView(self, ranks)
 
     def neuron(self, *coord):
         """The single neuron of rank ``coord[0]``, or at coordinates ``coord``."""
@@ -346,7 +366,7 @@ class Population(_AttributeAccess):
 
     def _build_ops(self, code, backend, ns):
         ops = [self._random_op(d, backend, ns[d.name]) for d in code.random_draws]
-        ops += [self._global_op(g, backend, ns) for g in code.global_ops]
+        self._global_ops = [self._global_op(g, backend, ns) for g in code.global_ops]
         for kernel in code.update:
             ops.append(self._kernel_op(kernel, backend, ns))
         if code.spike is not None:
@@ -451,7 +471,7 @@ class IndividualNeuron(PopulationView):
 
     def get(self, name):
         value = super().get(name)
-        return value if np.isscalar(value) else value[0].item()
+        return value if np.ndim(value) == 0 else value[0].item()
 
     def __repr__(self):
         return f"Neuron {self.rank} of '{self.population.name}'"

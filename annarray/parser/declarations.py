@@ -64,7 +64,7 @@ _SAFE_FUNCS = {
     name: getattr(math, name)
     for name in ("exp", "log", "log10", "sqrt", "sin", "cos", "tan", "tanh", "fabs", "floor", "ceil")
 }
-_SAFE_FUNCS.update(abs=abs, pi=math.pi, e=math.e, True_=True)
+_SAFE_FUNCS.update(abs=abs, pi=math.pi)
 
 
 def evaluate_constant_expression(text, names, obj_name=None, line=None):
@@ -74,7 +74,7 @@ def evaluate_constant_expression(text, names, obj_name=None, line=None):
     """
     env = dict(_SAFE_FUNCS)
     env.update(names)
-    env.update(true=True, false=False, True_=True)
+    env.update(true=True, false=False)
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError:
@@ -123,8 +123,9 @@ def parse_parameters(text, obj_name, constants=None):
         if name in attrs:
             raise ParserError(f"parameter '{name}' is declared twice", obj_name, item.text)
         flags = parse_flags(item.flags, obj_name, item.text)
-        ctype = _ctype(flags)
-        value = _cast(evaluate_constant_expression(item.right, known, obj_name, item.text), ctype)
+        raw = evaluate_constant_expression(flags.get("init", item.right), known, obj_name, item.text)
+        ctype = "bool" if isinstance(raw, bool) and not flags.get("int") else _ctype(flags)
+        value = _cast(raw, ctype)
         attrs[name] = Attribute(name, "parameter", _locality(flags), ctype, value, flags)
         known[name] = value
     return attrs

@@ -35,7 +35,7 @@ class NeuronDescription:
     reset: list = field(default_factory=list)
     context: ExpressionContext = None
     stop: object = None
-    stop_mode: str = "all"
+    stop_mode: str = "any"
 
 
 def describe_neuron(neuron, constants=(), functions=None, default_method="explicit", stop_condition=None):
@@ -68,5 +68,5 @@ def describe_neuron(neuron, constants=(), functions=None, default_method="explic
         if mode not in ("", "any", "all"):
             raise ParserError("a stop condition ends with ': any' or ': all'", neuron.name, stop_condition)
         desc.stop = parse_condition(text, ctx)
-        desc.stop_mode = mode or "all"
+        desc.stop_mode = mode or "any"
     return desc

@@ -77,8 +77,14 @@ def _logical_lines(text):
         yield 0, pending.strip()
 
 
+def _looks_like_flags(text):
+    words = [part.split("=", 1)[0].strip() for part in _split_commas(text)]
+    return any(w in _FLAG_WORDS or w in _FLAG_KEYS or w in ("any", "all") for w in words)
+
+
 def split_flags(line):
-    """Splits ``text : flags`` at the last colon that is not inside brackets."""
+    """Splits ``text : flags`` at the last colon outside brackets, when what follows it
+    names at least one flag (otherwise the colon belongs to an ``if … : … else: …``)."""
     depth = 0
     for i in range(len(line) - 1, -1, -1):
         c = line[i]
@@ -87,8 +93,55 @@ def split_flags(line):
         elif c in "([":
             depth -= 1
         elif c == ":" and depth == 0:
-            return line[:i].strip(), line[i + 1 :].strip()
+            if _looks_like_flags(line[i + 1 :]):
+                return line[:i].strip(), line[i + 1 :].strip()
+            break
     return line.strip(), ""
+
+
+_RHS_IF_RE = re.compile(r"^[^=<>!]*(\+|-|\*|/)?=\s*if\b")
+
+
+def conditional_to_ite(text):
+    """``if c: a else: b`` (nested, on one line) → ``ite(c, a, b)``; other text unchanged."""
+    text = text.strip()
+    if not re.match(r"^if\b", text):
+        return text
+    depth, nesting, colon, orelse = 0, 0, None, None
+    tokens = list(re.finditer(r"\(|\)|\bif\b|\belse\b|:", text))
+    for m in tokens:
+        tok = m.group(0)
+        if tok == "(":
+            depth += 1
+        elif tok == ")":
+            depth -= 1
+        elif depth:
+            continue
+        elif tok == "if":
+            nesting += 1
+        elif tok == ":" and colon is None and nesting == 1:
+            colon = m.start()
+        elif tok == "else":
+            nesting -= 1
+            if nesting == 0:
+                orelse = m
+                break
+    if colon is None or orelse is None:
+        raise ParserError(f"a conditional value is written 'if condition: a else: b', got '{text}'")
+    rest = text[orelse.end():].strip()
+    if not rest.startswith(":"):
+        raise ParserError(f"'else' must be followed by ':' in '{text}'")
+    cond = text[2:colon].strip()
+    then = _branch_value(text[colon + 1 : orelse.start()])
+    other = _branch_value(rest[1:])
+    return f"ite({cond}, {then}, {other})"
+
+
+def _branch_value(text):
+    text = text.strip()
+    if text.startswith("(") and text.endswith(")") and re.match(r"^\(\s*if\b", text):
+        return conditional_to_ite(text[1:-1])
+    return conditional_to_ite(text)
 
 
 def parse_statement(line, obj_name=None, allow_bare=False):
@@ -107,6 +160,11 @@ def parse_statement(line, obj_name=None, allow_bare=False):
     left, op, right = body[: m.start()].strip(), m.group(1), body[m.end() :].strip()
     if not left or not right:
         raise ParserError("one side of the equation is empty", obj_name, line)
+    if re.match(r"^if\b", right):
+        try:
+            right = conditional_to_ite(right)
+        except ParserError as err:
+            raise ParserError(str(err), obj_name, line) from None
     return Statement(line, left, op, right, flags)
 
 
@@ -119,9 +177,24 @@ def split_statements(text, obj_name=None, allow_bare=False):
         return []
     if not isinstance(text, str):
         raise ParserError(f"expected a string of equations, got {type(text).__name__}", obj_name)
-    lines = list(_logical_lines(text))
+    lines = _join_conditional_values(list(_logical_lines(text)))
     items, _ = _parse_block(lines, 0, None, obj_name, allow_bare)
     return items
+
+
+def _join_conditional_values(lines):
+    """Joins the indented lines of a multi-line ``x = if c: … else: …`` value into one line."""
+    joined = []
+    i = 0
+    while i < len(lines):
+        indent, line = lines[i]
+        i += 1
+        if _RHS_IF_RE.match(line):
+            while i < len(lines) and lines[i][0] > indent:
+                line += " " + lines[i][1]
+                i += 1
+        joined.append((indent, line))
+    return joined
 
 
 def _parse_block(lines, i, indent, obj_name, allow_bare):
