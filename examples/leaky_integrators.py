@@ -29,7 +29,7 @@ def build(duration):
     for method in METHODS:
         neuron = ann.Neuron(
             parameters="tau = 10.0 : population\nI = 0.0 : population",
-            equations=f"tau * dv/dt + v = I : {method}",
+            equations=f"tau * dv/dt + v = I : {method}\nr = v",
             name=f"leaky-{method}",
         )
         pops[method] = ann.Population(100, neuron, name=method)
