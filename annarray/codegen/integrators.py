@@ -133,7 +133,7 @@ def _implicit(block, syms, dt, obj_name):
     system = [s - syms[eq.target] - dt * eq.rhs.xreplace(to_new) for eq, s in zip(block, news)]
     try:
         matrix, rhs = sp.linear_eq_to_matrix(system, news)
-    except sp.solvers.solveset.NonlinearError:
+    except ValueError:  # SymPy signals a nonlinear system with a ValueError subclass
         raise ModelError(
             "the 'implicit' method needs ODEs linear in their variables; "
             "use 'semiimplicit', 'explicit' or 'rk4' for these equations",

@@ -40,7 +40,12 @@ class NumexprPrinter:
     def doprint(self, expr, boolean=False):
         """numexpr text of ``expr``; ``boolean=True`` prints it as a condition."""
         self.used = []
-        return self._p(sp.sympify(expr), boolean=boolean)
+        expr = sp.sympify(expr)
+        if self.values:
+            # inline the numbers first, so that SymPy folds the constant factors (dt/2 ...)
+            expr = expr.xreplace({s: sp.Float(self.values[s.name]) for s in expr.free_symbols
+                                  if s.name in self.values})
+        return self._p(expr, boolean=boolean)
 
     def _name(self, name):
         new = self.rename.get(name, name)

@@ -41,6 +41,10 @@ class Attribute:
         for m in METHODS:
             if self.flags.get(m):
                 return m
+        if self.flags.get("runge-kutta4"):  # the reference's older spelling
+            return "rk4"
+        if self.flags.get("exact"):  # older name of event-driven
+            return "event-driven"
         return None
 
 

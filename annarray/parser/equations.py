@@ -49,6 +49,12 @@ def _bounds(flags, ctx, line):
 
 def _solve_ode(stmt, ctx):
     name = stmt.target
+    if len(_ODE_TOKEN.findall(stmt.left)) != 1:
+        raise ParserError(
+            "an ODE has exactly one derivative on its left-hand side; write one equation per variable",
+            ctx.obj_name,
+            stmt.text,
+        )
     grad = sp.Symbol(f"_grad_{name}")
     left = _ODE_TOKEN.sub(f"_grad_{name}", stmt.left)
     if _ODE_TOKEN.search(stmt.right):

@@ -287,9 +287,8 @@ class _Converter:
         args = [self.convert(a) for a in node.args]
         expected = {"Uniform": 2, "Normal": 2, "LogNormal": 2, "Exponential": 1, "Gamma": 2,
                     "DiscreteUniform": 2, "Binomial": 2}[name]
-        if len(args) < expected:
-            raise self.error(f"{name}() takes {expected} arguments")
-        args = args[:expected]
+        if len(args) != expected:
+            raise self.error(f"{name}() takes exactly {expected} argument(s) inside an equation, got {len(args)}")
         ctx = self.ctx
         if name == "Uniform":
             a, b = args

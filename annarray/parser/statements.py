@@ -178,8 +178,23 @@ def split_statements(text, obj_name=None, allow_bare=False):
     if not isinstance(text, str):
         raise ParserError(f"expected a string of equations, got {type(text).__name__}", obj_name)
     lines = _join_conditional_values(list(_logical_lines(text)))
+    if not allow_bare:
+        lines = _join_continuations(lines)
     items, _ = _parse_block(lines, 0, None, obj_name, allow_bare)
     return items
+
+
+def _join_continuations(lines):
+    """A line with no assignment operator continues the previous statement (as in the
+    reference, where a long right-hand side may be broken over several lines)."""
+    joined = []
+    for indent, line in lines:
+        is_control = re.match(r"^(if|elif|else)\b", line) is not None
+        if joined and not is_control and _ASSIGN_RE.search(split_flags(line)[0]) is None:
+            joined[-1] = (joined[-1][0], joined[-1][1] + " " + line)
+        else:
+            joined.append((indent, line))
+    return joined
 
 
 def _join_conditional_values(lines):
@@ -205,8 +220,6 @@ def _parse_block(lines, i, indent, obj_name, allow_bare):
             break
         if indent is None:
             indent = ind
-        if ind > indent:
-            raise ParserError("unexpected indentation", obj_name, line)
         m = _IF_RE.match(line)
         if m and m.group(1) == "if":
             block = IfBlock(line)
@@ -244,7 +257,7 @@ def _parse_if(lines, i, ind, block, obj_name, allow_bare):
 _FLAG_WORDS = {
     "population", "postsynaptic", "projection", "int", "bool", "float", "double",
     "explicit", "implicit", "semiimplicit", "exponential", "midpoint", "rk4",
-    "event-driven", "unless_post",
+    "event-driven", "unless_post", "unless_refractory", "runge-kutta4", "exact",
 }
 _FLAG_KEYS = {"init", "min", "max"}
 METHODS = ("explicit", "implicit", "semiimplicit", "exponential", "midpoint", "rk4", "event-driven")
