@@ -96,6 +96,10 @@ class Network:
             raise NetworkError(f"a population named '{pop.name}' already exists in network {self.id}")
         self.populations.append(pop)
 
+    def _remove_population(self, pop):
+        self.populations.remove(pop)
+        self.monitors = [m for m in self.monitors if m._population is not pop]
+
     def _add_monitor(self, monitor):
         self.monitors.append(monitor)
 
@@ -186,7 +190,13 @@ class Network:
         self.directory = directory
         backend = select_backend(paradigm, config.get_config("precision"), config.get_config("num_threads"))
         cache = CodeCache(directory)
-        codes = {pop.name: _population_code(pop, cache, self.dt) for pop in self.populations}
+        codes = {}
+        for pop in list(self.populations):
+            try:
+                codes[pop.name] = _population_code(pop, cache, self.dt)
+            except AnnarrayError:
+                self._remove_population(pop)  # leave the network usable without the bad model
+                raise
         self._write_sources(codes)
         self._instantiate(backend, codes)
         if not silent:

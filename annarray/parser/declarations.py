@@ -48,6 +48,18 @@ class Attribute:
         return None
 
 
+def _check_owner_flags(flags, owner, name, obj_name, line):
+    forbidden = ("projection", "postsynaptic") if owner == "neuron" else ("population",)
+    for flag in forbidden:
+        if flags.get(flag):
+            raise ParserError(
+                f"the attribute '{name}' belongs to a {owner}: the flag '{flag}' is not allowed "
+                f"here (use {'population' if owner == 'neuron' else 'projection or postsynaptic'})",
+                obj_name,
+                line,
+            )
+
+
 def _locality(flags):
     if flags.get("population") or flags.get("projection"):
         return "global"
@@ -107,7 +119,7 @@ def _cast(value, ctype):
     return float(value)
 
 
-def parse_parameters(text, obj_name, constants=None):
+def parse_parameters(text, obj_name, constants=None, owner="neuron"):
     """Attributes declared in a ``parameters=`` string, in order.
 
     ``text`` may also be a dict ``{name: value}`` (the 4.8 interface accepts both).
@@ -127,6 +139,7 @@ def parse_parameters(text, obj_name, constants=None):
         if name in attrs:
             raise ParserError(f"parameter '{name}' is declared twice", obj_name, item.text)
         flags = parse_flags(item.flags, obj_name, item.text)
+        _check_owner_flags(flags, owner, name, obj_name, item.text)
         raw = evaluate_constant_expression(flags.get("init", item.right), known, obj_name, item.text)
         ctype = "bool" if isinstance(raw, bool) and not flags.get("int") else _ctype(flags)
         value = _cast(raw, ctype)
@@ -144,7 +157,7 @@ def _walk_targets(items):
             yield item
 
 
-def parse_variables(text, obj_name, parameters, constants=None, extra_text=()):
+def parse_variables(text, obj_name, parameters, constants=None, owner="neuron"):
     """Attributes defined by the left-hand sides of an ``equations=`` string, in order.
 
     A variable assigned in several places (e.g. both branches of an ``if``) is declared once;
@@ -170,6 +183,7 @@ def parse_variables(text, obj_name, parameters, constants=None, extra_text=()):
                 item.text,
             )
         flags = parse_flags(item.flags, obj_name, item.text)
+        _check_owner_flags(flags, owner, name, obj_name, item.text)
         if name in attrs:
             if flags and attrs[name].flags:
                 raise ParserError(f"variable '{name}' is defined twice with flags", obj_name, item.text)

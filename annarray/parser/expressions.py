@@ -101,6 +101,7 @@ class ExpressionContext:
     targets: list = field(default_factory=list)
     global_ops: dict = field(default_factory=dict)
     random_draws: list = field(default_factory=list)
+    constant_names: set = field(default_factory=set)
     special: dict = field(default_factory=dict)  # extra call handlers: name -> f(ctx, args, line)
     _function_cache: dict = field(default_factory=dict)
 
@@ -321,8 +322,10 @@ class _Converter:
         key = name
         if key not in self.ctx._function_cache:
             dummies = {p: sp.Symbol(f"_arg_{name}_{p}", real=True) for p in params}
+            known = {c: self.ctx.symbols[c] for c in self.ctx.constant_names}
             sub_ctx = ExpressionContext(
-                self.ctx.obj_name, dict(dummies), functions=self.ctx.functions, allow_globals=False
+                self.ctx.obj_name, {**known, **dummies}, functions=self.ctx.functions,
+                allow_globals=False, constant_names=self.ctx.constant_names,
             )
             expr = parse_expression(body, sub_ctx, line=f"{name}({', '.join(params)}) = {body}")
             self.ctx._function_cache[key] = (expr, [dummies[p] for p in params])

@@ -48,16 +48,19 @@ def describe_neuron(neuron, constants=(), functions=None, default_method="explic
     """
     attributes = neuron.attributes
     symbols = {name: sp.Symbol(name, real=True) for name in attributes}
-    for name in ("t", "dt", *constants):
+    for name in ("t", "dt"):
         if name in symbols:
-            raise ParserError(f"'{name}' is reserved (built-in or Constant); rename the attribute", neuron.name)
+            raise ParserError(f"'{name}' is a reserved name (time, time step); rename the attribute", neuron.name)
         symbols[name] = sp.Symbol(name, real=True)
+    for name in constants:  # an attribute of the same name hides the Constant
+        symbols.setdefault(name, sp.Symbol(name, real=True))
     ctx = ExpressionContext(
         neuron.name,
         symbols,
         bool_names={n for n, a in attributes.items() if a.ctype == "bool"},
         functions=dict(functions or {}),
         local_names={n for n, a in attributes.items() if a.locality == "local"},
+        constant_names=set(constants) - set(attributes),
     )
     equations = parse_equations(neuron.equations, ctx, attributes, default_method)
     spike = parse_condition(neuron.spike, ctx) if neuron.spike else None

@@ -320,3 +320,31 @@ def test_distribution_wrong_argument_count_error():
 def test_ite_wrong_argument_count_error():
     err = _error("r = ite(t > 1.0, 2.0)")
     _check_names(err, "r = ite(t > 1.0, 2.0)")
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["r = pop.v + 1.0", "r = lambda x: x", "r = 'text'", "r = {1: 2}", "r = 1.0 if t else 2.0 if"],
+)
+def test_unsupported_syntax_is_a_parser_error(line):
+    # SPEC.md: bad model text gets a clear error naming the object and the line, never a
+    # SymPy (or Python) traceback.
+    err = _error(line)
+    _check_names(err, line)
+
+
+def test_function_wrong_argument_count_error():
+    err = _error("r = exp(1.0, 2.0)")
+    _check_names(err, "r = exp(1.0, 2.0)")
+
+
+def test_assignment_to_parameter_in_equations_error():
+    err = _error("tau = 2.0\nr = tau", parameters="tau = 10.0")
+    assert isinstance(err, ModelError)
+    assert "BadNeuron" in str(err)
+
+
+def test_ode_with_compound_operator_error():
+    err = _error("dr/dt += 1.0")
+    assert isinstance(err, ModelError)
+    assert "BadNeuron" in str(err)

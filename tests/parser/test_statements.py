@@ -306,3 +306,45 @@ def test_line_without_assignment_continues_previous_equation(paradigm):
     n = ann.Neuron(equations="r = 1.0 + 2.0\n    + 4.0 : init=0.0")
     _, rec = run(n, 1, ["r"])
     np.testing.assert_array_equal(rec["r"][0], [7.0, 7.0])
+
+
+def test_unknown_method_flag_error():
+    # FACTS.md §G: an unknown method name (`: euler`) is an error in the reference.
+    info = _error_of(equations="dr/dt = -r : euler")
+    assert isinstance(info.value, ParserError)
+    assert "MyNeuron" in str(info.value)
+    assert "dr/dt = -r : euler" in str(info.value)
+
+
+def test_projection_flag_forbidden_in_neuron():
+    # FACTS.md §G: `projection` or `postsynaptic` in a neuron is an error.
+    for flag in ("projection", "postsynaptic"):
+        info = _error_of(parameters=f"a = 1.0 : {flag}", equations="r = a")
+        assert isinstance(info.value, ModelError)
+        assert "MyNeuron" in str(info.value)
+        assert flag in str(info.value)
+
+
+def test_reserved_name_as_parameter_error():
+    # FACTS.md §G: a reserved name as a parameter (`t`) is an error.
+    info = _error_of(parameters="t = 1.0", equations="r = t")
+    assert isinstance(info.value, ModelError)
+    assert "MyNeuron" in str(info.value)
+    assert "t" in str(info.value)
+
+
+def test_rate_neuron_without_r_error():
+    # FACTS.md §A: a rate-coded neuron MUST define `r` ("Rate-coded neurons must define the
+    # variable "r"").
+    info = _error_of(equations="v = 1.0")
+    assert isinstance(info.value, ModelError)
+    assert "MyNeuron" in str(info.value)
+    assert "r" in str(info.value)
+
+
+def test_variable_defined_twice_with_flags_error():
+    # FACTS.md §G: two equations for r -> "Attributes must be declared only once".
+    info = _error_of(equations="r = 1.0 : init=1.0\nr = 2.0 : init=2.0")
+    assert isinstance(info.value, ModelError)
+    assert "MyNeuron" in str(info.value)
+
