@@ -16,9 +16,13 @@ __all__ = ["RandomDistribution", "Uniform", "DiscreteUniform", "Normal", "LogNor
 class RandomDistribution:
     """Base class: ``get_values(shape)`` returns a NumPy array of draws."""
 
+    seed = -1
+
     def _rng(self, rng):
         if rng is not None:
             return rng
+        if self.seed not in (-1, None):
+            return np.random.default_rng(self.seed)
         from annarray import config
 
         return config.get_rng()
@@ -42,7 +46,8 @@ class RandomDistribution:
 class Uniform(RandomDistribution):
     """Uniform on [min, max)."""
 
-    def __init__(self, min, max):
+    def __init__(self, min, max, seed=-1):
+        self.seed = seed
         if max < min:
             raise AnnarrayError(f"Uniform({min}, {max}): max must not be below min")
         self.min, self.max = min, max
@@ -54,7 +59,8 @@ class Uniform(RandomDistribution):
 class DiscreteUniform(RandomDistribution):
     """Integers from min to max, both included."""
 
-    def __init__(self, min, max):
+    def __init__(self, min, max, seed=-1):
+        self.seed = seed
         if max < min:
             raise AnnarrayError(f"DiscreteUniform({min}, {max}): max must not be below min")
         self.min, self.max = int(min), int(max)
@@ -66,7 +72,8 @@ class DiscreteUniform(RandomDistribution):
 class Normal(RandomDistribution):
     """Normal with mean ``mu`` and standard deviation ``sigma``, optionally clipped."""
 
-    def __init__(self, mu, sigma, min=None, max=None):
+    def __init__(self, mu, sigma, min=None, max=None, seed=-1):
+        self.seed = seed
         if sigma < 0:
             raise AnnarrayError(f"Normal({mu}, {sigma}): sigma must be positive")
         self.mu, self.sigma, self.min, self.max = mu, sigma, min, max
@@ -78,7 +85,8 @@ class Normal(RandomDistribution):
 class LogNormal(RandomDistribution):
     """exp(Normal(mu, sigma)), optionally clipped."""
 
-    def __init__(self, mu, sigma, min=None, max=None):
+    def __init__(self, mu, sigma, min=None, max=None, seed=-1):
+        self.seed = seed
         if sigma < 0:
             raise AnnarrayError(f"LogNormal({mu}, {sigma}): sigma must be positive")
         self.mu, self.sigma, self.min, self.max = mu, sigma, min, max
@@ -88,9 +96,14 @@ class LogNormal(RandomDistribution):
 
 
 class Exponential(RandomDistribution):
-    """Exponential with rate ``Lambda`` (mean 1/Lambda), optionally clipped."""
+    """Exponential with rate ``Lambda`` (mean 1/Lambda, as in equations), optionally clipped.
 
-    def __init__(self, Lambda, min=None, max=None):
+    The reference's Python-side object draws with mean ``Lambda`` (inconsistent with its
+    equations); annarray uses the rate in both places.
+    """
+
+    def __init__(self, Lambda, min=None, max=None, seed=-1):
+        self.seed = seed
         if Lambda <= 0:
             raise AnnarrayError(f"Exponential({Lambda}): the rate must be positive")
         self.Lambda, self.min, self.max = Lambda, min, max
@@ -103,6 +116,7 @@ class Gamma(RandomDistribution):
     """Gamma with shape ``alpha`` and scale ``beta``, optionally clipped."""
 
     def __init__(self, alpha, beta=1.0, seed=-1, min=None, max=None):
+        self.seed = seed
         self.alpha, self.beta, self.min, self.max = alpha, beta, min, max
 
     def get_values(self, shape, rng=None):
@@ -112,7 +126,8 @@ class Gamma(RandomDistribution):
 class Binomial(RandomDistribution):
     """Number of successes in ``n`` trials of probability ``p``."""
 
-    def __init__(self, n, p):
+    def __init__(self, n, p, seed=-1):
+        self.seed = seed
         if not 0 <= p <= 1:
             raise AnnarrayError(f"Binomial({n}, {p}): p must lie in [0, 1]")
         self.n, self.p = int(n), p
