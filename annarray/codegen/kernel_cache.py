@@ -36,10 +36,9 @@ def clear_memory_cache():
 
 def model_hash(*parts):
     """Hex digest identifying generated code (model text, dt, method, versions…)."""
-    import numexpr
-    import sympy
+    from importlib.metadata import version  # not importing SymPy keeps a warm compile fast
 
-    text = repr((CACHE_VERSION, sympy.__version__, numexpr.__version__) + parts)
+    text = repr((CACHE_VERSION, version("sympy"), version("numexpr")) + parts)
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
