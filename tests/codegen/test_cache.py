@@ -55,7 +55,7 @@ def describe_calls(monkeypatch):
     return calls
 
 
-# RK4 on tau*dv/dt + v = I, dt=1, tau=10: FACTS.md §A measurement 2 (rk4 column for v).
+# RK4 on tau*dv/dt + v = I, dt=1, tau=10: docs/reference_facts.md §A measurement 2 (rk4 column for v).
 RK4_V = [0.0951625, 0.18126909859375, 0.2591815779988223]
 
 
@@ -104,7 +104,7 @@ def test_changed_model_misses_cache(tmp_path, describe_calls, paradigm):
     v = build_and_run("build", equations="tau*dv/dt + v = I : explicit\nr = v")
     assert len(describe_calls) == 2
     assert len(cache_files(tmp_path / "build")) == 2
-    # explicit Euler: 0.1, 0.19, 0.271 (FACTS.md §A measurement 2)
+    # explicit Euler: 0.1, 0.19, 0.271 (docs/reference_facts.md §A measurement 2)
     np.testing.assert_allclose(v[:, 0], [0.1, 0.19, 0.271], rtol=1e-12)
 
 
@@ -123,7 +123,7 @@ def test_changed_default_method_misses_cache(tmp_path, describe_calls, paradigm)
     ann.setup(method="implicit")
     v2 = build_and_run("build", equations=neuron_eqs)
     assert len(describe_calls) == 2
-    # FACTS.md §A measurement 2: explicit then implicit values of v
+    # docs/reference_facts.md §A measurement 2: explicit then implicit values of v
     np.testing.assert_allclose(v1[:, 0], [0.1, 0.19, 0.271], rtol=1e-12)
     np.testing.assert_allclose(v2[:, 0], [0.09090909090909091, 0.17355371900826447, 0.24868519909842224], rtol=1e-12)
 

@@ -1,6 +1,6 @@
 """Math functions in equations, compared with NumPy, and global operations.
 
-Reference facts: FACTS.md §I (C++ definitions of pos/neg/clip/modulo/power, pi, a measured
+Reference facts: docs/reference_facts.md §I (C++ definitions of pos/neg/clip/modulo/power, pi, a measured
 sum of functions) and §B (global operations and their one-step lag, measured).
 """
 
@@ -58,7 +58,7 @@ CASES = [
     ("round(x)", X_ANY, c_round),
     ("pos(x)", X_ANY, lambda x: np.where(x > 0, x, 0.0)),
     ("positive(x)", X_ANY, lambda x: np.where(x > 0, x, 0.0)),
-    # FACTS.md §I: neg(x) returns the NEGATIVE value itself (neg(-4) = -4, negative(5) = 0).
+    # docs/reference_facts.md §I: neg(x) returns the NEGATIVE value itself (neg(-4) = -4, negative(5) = 0).
     ("neg(x)", X_ANY, lambda x: np.where(x < 0, x, 0.0)),
     ("negative(x)", X_ANY, lambda x: np.where(x < 0, x, 0.0)),
     ("clip(x, -1.0, 2.0)", X_ANY, lambda x: np.clip(x, -1.0, 2.0)),
@@ -82,24 +82,24 @@ def test_round_halves_away_from_zero(paradigm):
 
 
 def test_neg_and_pos_measured_values(paradigm):
-    # FACTS.md §I: measured neg(-4) = -4, negative(5) = 0.
+    # docs/reference_facts.md §I: measured neg(-4) = -4, negative(5) = 0.
     np.testing.assert_array_equal(evaluate("neg(x) + 10*positive(x)", [-4.0, 5.0]), [-4.0, 50.0])
 
 
 def test_clip_measured_value(paradigm):
-    # FACTS.md §I: clip(7, 0, 5) = 5.
+    # docs/reference_facts.md §I: clip(7, 0, 5) = 5.
     np.testing.assert_array_equal(evaluate("clip(x, 0.0, 5.0)", [7.0, -1.0, 3.0]), [5.0, 0.0, 3.0])
 
 
 def test_power_measured_value(paradigm):
-    # FACTS.md §I: power(2, 3) = 8.
+    # docs/reference_facts.md §I: power(2, 3) = 8.
     np.testing.assert_array_equal(evaluate("power(x, 3)", [2.0]), [8.0])
 
 
 @pytest.mark.parametrize(
     "a, b, expected",
     [
-        (7.0, 3.0, 1.0),  # FACTS.md §I: modulo(7,3) = 1
+        (7.0, 3.0, 1.0),  # docs/reference_facts.md §I: modulo(7,3) = 1
         (-7.0, 3.0, -1.0),  # C remainder: the sign follows the dividend
         (7.0, -3.0, 1.0),
         (7.9, 3.0, 1.0),  # long(7.9) % long(3) = 7 % 3 = 1
@@ -110,12 +110,12 @@ def test_power_measured_value(paradigm):
     ],
 )
 def test_modulo_is_integer_c_remainder(a, b, expected, paradigm):
-    # FACTS.md §I: `modulo(a,b)` = long(a) % long(b) (integer C remainder, sign follows a).
+    # docs/reference_facts.md §I: `modulo(a,b)` = long(a) % long(b) (integer C remainder, sign follows a).
     assert evaluate("modulo(x, y)", [a], [b])[0] == expected
 
 
 def test_measured_function_sum(paradigm):
-    # FACTS.md §I: fabs(-1.5)+exp(0)+log(1.0)+sqrt(4.0)+cos(0.0)+pi = 8.641592653589793.
+    # docs/reference_facts.md §I: fabs(-1.5)+exp(0)+log(1.0)+sqrt(4.0)+cos(0.0)+pi = 8.641592653589793.
     value = evaluate("fabs(-1.5)+exp(0)+log(1.0)+sqrt(4.0)+cos(0.0)+pi + 0*x", [0.0])[0]
     assert value == pytest.approx(8.641592653589793, rel=1e-15)
 
@@ -127,10 +127,10 @@ def test_two_argument_expression_per_neuron(paradigm):
                                np.sqrt(x * x + y * y) + np.exp(-y) * np.sin(x), rtol=1e-14)
 
 
-# -- global operations (FACTS.md §B) ---------------------------------------------------------------
+# -- global operations (docs/reference_facts.md §B) ---------------------------------------------------------------
 
 def test_global_operations_one_step_lag(paradigm):
-    """FACTS.md §B, measured: 3 neurons, `r = r + 1`, r set to [1,2,3] after compile, dt=1.
+    """docs/reference_facts.md §B, measured: 3 neurons, `r = r + 1`, r set to [1,2,3] after compile, dt=1.
     The reductions are computed after the update, so an equation sees the previous step's."""
     neuron = ann.Neuron(
         equations="""
@@ -163,7 +163,7 @@ def test_global_operations_one_step_lag(paradigm):
 
 
 def test_global_operation_into_population_variable(paradigm):
-    """FACTS.md §B, measured: `r = r + 1 : init=5.0` (3 neurons), `m = mean(r) : population`
+    """docs/reference_facts.md §B, measured: `r = r + 1 : init=5.0` (3 neurons), `m = mean(r) : population`
     recorded [0.0, 6.0, 7.0, 8.0, 9.0]; the monitor of a global variable is 1-D (T,) and
     `pop.m` is a Python float."""
     neuron = ann.Neuron(equations="r = r + 1 : init=5.0\nm = mean(r) : population")
@@ -178,7 +178,7 @@ def test_global_operation_into_population_variable(paradigm):
 
 
 def test_global_operation_not_computed_at_compile(paradigm):
-    """FACTS.md §B: before the first step the reductions are 0.0, even with init=5.0."""
+    """docs/reference_facts.md §B: before the first step the reductions are 0.0, even with init=5.0."""
     neuron = ann.Neuron(equations="r = r : init=5.0\nmx = max(r) : population")
     pop = ann.Population(3, neuron)
     mon = ann.Monitor(pop, ["mx"])
@@ -188,7 +188,7 @@ def test_global_operation_not_computed_at_compile(paradigm):
 
 
 def test_norm1_norm2_with_negative_values(paradigm):
-    """FACTS.md §B definitions: norm1 = sum |x|, norm2 = sqrt(sum x^2) (not squared);
+    """docs/reference_facts.md §B definitions: norm1 = sum |x|, norm2 = sqrt(sum x^2) (not squared);
     min/max plain. Hand-computed for r = [-1, 2, -3] (constant)."""
     neuron = ann.Neuron(
         equations="r = r\nn1 = norm1(r) : population\nn2 = norm2(r) : population\n"

@@ -1,6 +1,6 @@
 """Numerical methods and the order of evaluation.
 
-Reference values: FACTS.md §A, measurement 1 (order of evaluation, explicit Euler, with and
+Reference values: docs/reference_facts.md §A, measurement 1 (order of evaluation, explicit Euler, with and
 without clamps) and measurement 2 (the coupled v/u system under every method), measured on
 ANNarchy 4.8.2. Convergence orders are checked against the analytic solution exp(-t/tau).
 """
@@ -13,7 +13,7 @@ import pytest
 import annarray as ann
 from annarray.errors import ModelError
 
-# -- FACTS.md §A, measurement 2 ---------------------------------------------------------------
+# -- docs/reference_facts.md §A, measurement 2 ---------------------------------------------------------------
 
 MEASUREMENT_2 = {
     "explicit": (
@@ -58,7 +58,7 @@ def _coupled_system(method, as_flag=True):
 
 @pytest.mark.parametrize("method", sorted(MEASUREMENT_2))
 def test_measurement_2_method_flag(method, paradigm):
-    """FACTS.md §A measurement 2: dt=1, tau=10, I=1, v and u start at 0."""
+    """docs/reference_facts.md §A measurement 2: dt=1, tau=10, I=1, v and u start at 0."""
     v, u = _coupled_system(method)
     expected_v, expected_u = MEASUREMENT_2[method]
     np.testing.assert_allclose(v, expected_v, rtol=1e-12, atol=1e-300)
@@ -67,7 +67,7 @@ def test_measurement_2_method_flag(method, paradigm):
 
 @pytest.mark.parametrize("method", sorted(MEASUREMENT_2))
 def test_measurement_2_method_from_setup(method, paradigm):
-    """FACTS.md §A: the default method is set globally with setup(method=...)."""
+    """docs/reference_facts.md §A: the default method is set globally with setup(method=...)."""
     ann.setup(method=method)
     v, u = _coupled_system(method, as_flag=False)
     expected_v, expected_u = MEASUREMENT_2[method]
@@ -76,7 +76,7 @@ def test_measurement_2_method_from_setup(method, paradigm):
 
 
 def test_runge_kutta4_old_spelling(paradigm):
-    """FACTS.md §A: the old spelling `runge-kutta4` is accepted and means rk4."""
+    """docs/reference_facts.md §A: the old spelling `runge-kutta4` is accepted and means rk4."""
     neuron = ann.Neuron(
         parameters="tau = 10.0 : population\nI = 1.0",
         equations="tau*dv/dt + v = I : runge-kutta4\ntau*du/dt = v - u : runge-kutta4\nr = v",
@@ -89,7 +89,7 @@ def test_runge_kutta4_old_spelling(paradigm):
     np.testing.assert_allclose(mon.get("u")[:, 0], MEASUREMENT_2["rk4"][1], rtol=1e-12)
 
 
-# -- FACTS.md §A, measurement 1 ---------------------------------------------------------------
+# -- docs/reference_facts.md §A, measurement 1 ---------------------------------------------------------------
 
 def _order_system(bounds):
     b_flags = ", " + bounds["b"] if bounds.get("b") else ""
@@ -112,7 +112,7 @@ def _order_system(bounds):
 
 
 def test_measurement_1_order_of_evaluation(paradigm):
-    """FACTS.md §A measurement 1 (explicit Euler, dt=1, tau=10, b init=1)."""
+    """docs/reference_facts.md §A measurement 1 (explicit Euler, dt=1, tau=10, b init=1)."""
     rec = _order_system({"r": "min=0.0, max=5.0"})
     expected = {
         "a": [2.0, 2.1, 2.2, 2.3000000000000003, 2.4000000000000004],
@@ -126,7 +126,7 @@ def test_measurement_1_order_of_evaluation(paradigm):
 
 
 def test_measurement_1_with_clamps(paradigm):
-    """FACTS.md §A measurement 1 with clamps that bite (b max=1.15, c in [0, 1.05], r max=3.3)."""
+    """docs/reference_facts.md §A measurement 1 with clamps that bite (b max=1.15, c in [0, 1.05], r max=3.3)."""
     rec = _order_system({"b": "max=1.15", "c": "min=0, max=1.05", "r": "max=3.3"})
     expected = {
         "a": [2.0, 2.1, 2.15, 2.15, 2.15],
@@ -140,7 +140,7 @@ def test_measurement_1_with_clamps(paradigm):
 
 
 def test_assignment_splits_ode_blocks(paradigm):
-    """FACTS.md §A (manual example): `du/dt; I = ...; dk/dt; dv/dt`: u and k use the previous
+    """docs/reference_facts.md §A (manual example): `du/dt; I = ...; dk/dt; dv/dt`: u and k use the previous
     v; v uses the new I and the new u but the old k. Hand-computed, explicit Euler, dt=1."""
     neuron = ann.Neuron(
         equations="""
@@ -165,7 +165,7 @@ def test_assignment_splits_ode_blocks(paradigm):
 
 
 def test_midpoint_clamp_after_update(paradigm):
-    """FACTS.md §A: measured with the midpoint method, v capped at max=0.05 -> 0.05."""
+    """docs/reference_facts.md §A: measured with the midpoint method, v capped at max=0.05 -> 0.05."""
     neuron = ann.Neuron(
         parameters="tau = 10.0 : population\nI = 1.0",
         equations="tau*dv/dt + v = I : midpoint, max=0.05\nr = v",
@@ -218,7 +218,7 @@ def test_exponential_is_exact_for_linear_decay(dt, paradigm):
 
 
 def test_exponential_exact_with_constant_input(paradigm):
-    """FACTS.md §A: x += (1-exp(-dt/tau))*(A - x). Analytic: v(t) = I*(1 - exp(-t/tau))."""
+    """docs/reference_facts.md §A: x += (1-exp(-dt/tau))*(A - x). Analytic: v(t) = I*(1 - exp(-t/tau))."""
     neuron = ann.Neuron(
         parameters="tau = 10.0 : population\nI = 0.0",
         equations="tau*dv/dt + v = I : exponential\nr = v",
@@ -237,7 +237,7 @@ def test_exponential_exact_with_constant_input(paradigm):
 
 @pytest.mark.parametrize("method", ["implicit", "exponential"])
 def test_nonlinear_equation_rejected(method):
-    """FACTS.md §A: the exponential method accepts only first-order linear ODEs
+    """docs/reference_facts.md §A: the exponential method accepts only first-order linear ODEs
     (`dr/dt = r*r : exponential` raises). Backward Euler is defined for linear ODEs only."""
     with pytest.raises(ModelError) as info:
         neuron = ann.Neuron(equations=f"dr/dt = r*r : {method}", name="Quadratic")
@@ -272,7 +272,7 @@ def test_nonlinear_equation_explicit_methods(method, paradigm):
 
 def test_semiimplicit_nonlinear_own_variable_is_linearised(paradigm):
     """semiimplicit: implicit in its own variable only, other variables at OLD values
-    (FACTS.md §A). For du/dt = v - u with v fixed at 2 and u0 = 0, dt=1:
+    (docs/reference_facts.md §A). For du/dt = v - u with v fixed at 2 and u0 = 0, dt=1:
     u1 = (u0 + dt*v)/(1 + dt) = 1.0; u2 = (1 + 2)/2 = 1.5."""
     neuron = ann.Neuron(parameters="v = 2.0", equations="du/dt = v - u : semiimplicit\nr = u")
     pop = ann.Population(1, neuron)

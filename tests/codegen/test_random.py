@@ -1,6 +1,6 @@
 """Random distributions: per-step draws inside equations, and the Python-side objects.
 
-Reference facts: FACTS.md §D (argument conventions: Exponential takes a RATE in equations,
+Reference facts: docs/reference_facts.md §D (argument conventions: Exponential takes a RATE in equations,
 Gamma(shape, scale), DiscreteUniform includes both ends, Binomial(n, p); a fresh draw every
 step for every neuron; measured sample means). Moments are checked against the analytic values
 within 4 standard errors over 20000 neurons.
@@ -58,15 +58,15 @@ def binomial_moments(n, p):
 EQUATION_CASES = [
     # expression, (mean, variance, excess kurtosis)
     ("Uniform(-1.0, 3.0)", (1.0, 16.0 / 12.0, -1.2)),
-    ("Normal(1.0, 2.0)", (1.0, 4.0, 0.0)),  # FACTS.md §D: measured mean 1.02, std 1.99
-    ("LogNormal(1.0, 0.5)", lognormal_moments(1.0, 0.5)),  # FACTS.md §D: mean 3.09 = exp(1.125)
-    ("Exponential(2.0)", (0.5, 0.25, 6.0)),  # FACTS.md §D: rate, measured mean 0.4986
-    ("Exponential(1.0)", (1.0, 1.0, 6.0)),  # FACTS.md §D: measured mean 0.991
-    ("Gamma(2.0, 0.5)", (1.0, 0.5, 3.0)),  # FACTS.md §D: scale, measured mean 1.002
-    ("Gamma(2.0, 1.0)", (2.0, 2.0, 3.0)),  # FACTS.md §D: measured mean 2.01
+    ("Normal(1.0, 2.0)", (1.0, 4.0, 0.0)),  # docs/reference_facts.md §D: measured mean 1.02, std 1.99
+    ("LogNormal(1.0, 0.5)", lognormal_moments(1.0, 0.5)),  # docs/reference_facts.md §D: mean 3.09 = exp(1.125)
+    ("Exponential(2.0)", (0.5, 0.25, 6.0)),  # docs/reference_facts.md §D: rate, measured mean 0.4986
+    ("Exponential(1.0)", (1.0, 1.0, 6.0)),  # docs/reference_facts.md §D: measured mean 0.991
+    ("Gamma(2.0, 0.5)", (1.0, 0.5, 3.0)),  # docs/reference_facts.md §D: scale, measured mean 1.002
+    ("Gamma(2.0, 1.0)", (2.0, 2.0, 3.0)),  # docs/reference_facts.md §D: measured mean 2.01
     ("DiscreteUniform(0, 2)", discrete_uniform_moments(0, 2)),
     ("DiscreteUniform(-3, 4)", discrete_uniform_moments(-3, 4)),
-    ("Binomial(10, 0.5)", binomial_moments(10, 0.5)),  # FACTS.md §D: measured mean 4.98
+    ("Binomial(10, 0.5)", binomial_moments(10, 0.5)),  # docs/reference_facts.md §D: measured mean 4.98
     ("Binomial(20, 0.1)", binomial_moments(20, 0.1)),
 ]
 
@@ -90,7 +90,7 @@ def test_uniform_range(paradigm):
      ("Binomial(10, 0.5)", set(range(0, 11)))],
 )
 def test_discrete_distributions_support(expression, values, paradigm):
-    # FACTS.md §D: DiscreteUniform(0,2) gives values {0,1,2} (both ends included);
+    # docs/reference_facts.md §D: DiscreteUniform(0,2) gives values {0,1,2} (both ends included);
     # Binomial(10,0.5) gives values {0..10}.
     x = draws(expression)[0]
     assert set(np.unique(x).tolist()) <= values
@@ -105,7 +105,7 @@ def test_exponential_and_gamma_are_positive(paradigm):
 
 
 def test_distribution_redrawn_each_step(paradigm):
-    # FACTS.md §D: a new value is drawn every step, for every neuron.
+    # docs/reference_facts.md §D: a new value is drawn every step, for every neuron.
     rec = draws("Uniform(0.0, 1.0)", steps=2, size=100)
     assert not np.array_equal(rec[0], rec[1])
     assert len(np.unique(rec[0])) == 100
@@ -128,7 +128,7 @@ def test_distribution_in_ode_noise(paradigm):
 
 
 def test_distribution_global_parameter_argument(paradigm):
-    # FACTS.md §D: arguments may be global parameters; in 4.8.2.6 changing one after compile
+    # docs/reference_facts.md §D: arguments may be global parameters; in 4.8.2.6 changing one after compile
     # took effect (measured min 0.5007, mean 0.7496 for Uniform(lo, 1.0) after p.lo = 0.5).
     neuron = ann.Neuron(parameters="lo = 0.0 : population", equations="r = Uniform(lo, 1.0)")
     pop = ann.Population(N, neuron)
@@ -141,7 +141,7 @@ def test_distribution_global_parameter_argument(paradigm):
 
 
 def test_distribution_with_per_neuron_arguments(paradigm):
-    # FACTS.md §D: the reference refuses a local parameter as a distribution argument
+    # docs/reference_facts.md §D: the reference refuses a local parameter as a distribution argument
     # ("lo is not a global parameter"). annarray draws U[0,1) per neuron and scales it in the
     # kernel, so per-neuron bounds work; this is a deliberate extension: each neuron's draws
     # stay within its own [lo, 1.0).
@@ -211,7 +211,7 @@ def test_python_normal():
 
 
 def test_python_normal_clipped():
-    # FACTS.md §D: the Python-side objects accept min/max, which clip the sampled values.
+    # docs/reference_facts.md §D: the Python-side objects accept min/max, which clip the sampled values.
     x = _sample(ann.Normal(0.0, 1.0, min=-0.5, max=0.5))
     assert x.min() == -0.5 and x.max() == 0.5
     # P(|z| > 0.5) = 0.617: most values are clipped
@@ -223,12 +223,12 @@ def test_python_lognormal():
 
 
 def test_python_gamma_shape_scale():
-    # FACTS.md §D: Gamma(alpha, beta) with beta a scale: mean alpha*beta.
+    # docs/reference_facts.md §D: Gamma(alpha, beta) with beta a scale: mean alpha*beta.
     check_moments(_sample(ann.Gamma(2.0, 0.5)), 1.0, 0.5, 3.0)
 
 
 def test_python_discrete_uniform_inclusive():
-    # FACTS.md §D: DiscreteUniform(min, max) includes both ends.
+    # docs/reference_facts.md §D: DiscreteUniform(min, max) includes both ends.
     x = _sample(ann.DiscreteUniform(0, 2))
     assert set(np.unique(x).tolist()) == {0.0, 1.0, 2.0}
     check_moments(x, *discrete_uniform_moments(0, 2))
@@ -241,7 +241,7 @@ def test_python_binomial():
 
 
 def test_python_distribution_sampled_once_at_assignment(paradigm):
-    # FACTS.md §D: the values are sampled once, at assignment (a parameter keeps them).
+    # docs/reference_facts.md §D: the values are sampled once, at assignment (a parameter keeps them).
     neuron = ann.Neuron(parameters="x = 0.0", equations="r = x")
     pop = ann.Population(100, neuron)
     pop.x = ann.Uniform(0.0, 1.0)

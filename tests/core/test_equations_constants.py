@@ -1,6 +1,6 @@
 """Constants and functions used in equations.
 
-Reference facts: FACTS.md §F (Constant, add_function, functions(), local functions) and the
+Reference facts: docs/reference_facts.md §F (Constant, add_function, functions(), local functions) and the
 population-wide locality rule. Numbers are hand-computed unless said otherwise.
 """
 
@@ -12,7 +12,7 @@ from annarray.errors import AnnarrayError, ModelError
 
 
 def test_constant_in_equation(paradigm):
-    # FACTS.md §F: `cc = c*10` -> 20.0 with c = Constant('c', 2.0).
+    # docs/reference_facts.md §F: `cc = c*10` -> 20.0 with c = Constant('c', 2.0).
     ann.Constant("c", 2.0)
     neuron = ann.Neuron(equations="cc = c*10\nr = cc")
     pop = ann.Population(2, neuron)
@@ -22,7 +22,7 @@ def test_constant_in_equation(paradigm):
 
 
 def test_constant_as_parameter_value():
-    # FACTS.md §F: `k = c : population` -> 2.0.
+    # docs/reference_facts.md §F: `k = c : population` -> 2.0.
     ann.Constant("c", 2.0)
     neuron = ann.Neuron(parameters="k = c : population", equations="r = k")
     pop = ann.Population(2, neuron)
@@ -30,7 +30,7 @@ def test_constant_as_parameter_value():
 
 
 def test_constant_is_a_float():
-    # FACTS.md §F: a float subclass; str/repr show the current value; float() stays the original.
+    # docs/reference_facts.md §F: a float subclass; str/repr show the current value; float() stays the original.
     c = ann.Constant("c", 2.0)
     assert isinstance(c, float)
     assert c * 3 == 6.0
@@ -39,7 +39,7 @@ def test_constant_is_a_float():
 
 
 def test_constant_set_after_compile_takes_effect_next_step(paradigm):
-    # FACTS.md §F: making set() work on every network is the target for annarray (the 4.8.2.6
+    # docs/reference_facts.md §F: making set() work on every network is the target for annarray (the 4.8.2.6
     # default network ignored it, a bug). dx/dt = c, dt=1: x = 2, 4, then 4 + 5 = 9, 14.
     c = ann.Constant("c", 2.0)
     neuron = ann.Neuron(equations="dx/dt = c\nr = c * 10")
@@ -54,7 +54,7 @@ def test_constant_set_after_compile_takes_effect_next_step(paradigm):
 
 
 def test_parameter_hides_constant(paradigm):
-    # FACTS.md §F: a neuron parameter with the same name hides the constant for that neuron.
+    # docs/reference_facts.md §F: a neuron parameter with the same name hides the constant for that neuron.
     ann.Constant("g", 2.0)
     neuron = ann.Neuron(parameters="g = 7.0", equations="r = g")
     pop = ann.Population(2, neuron)
@@ -64,7 +64,7 @@ def test_parameter_hides_constant(paradigm):
 
 
 def test_add_function_in_equation(paradigm):
-    # FACTS.md §F: add_function('f(x) = x*x'), f(3.0) -> 9.
+    # docs/reference_facts.md §F: add_function('f(x) = x*x'), f(3.0) -> 9.
     ann.add_function("f(x) = x*x")
     neuron = ann.Neuron(parameters="x = 3.0", equations="r = f(x) + f(2.0)")
     pop = ann.Population(2, neuron)
@@ -74,7 +74,7 @@ def test_add_function_in_equation(paradigm):
 
 
 def test_add_function_several_arguments(paradigm):
-    # FACTS.md §F: g(x,y) = x + 10*y gives g(1,2) -> 21.
+    # docs/reference_facts.md §F: g(x,y) = x + 10*y gives g(1,2) -> 21.
     ann.add_function("g(x, y) = x + 10*y")
     neuron = ann.Neuron(equations="r = g(1.0, 2.0)")
     pop = ann.Population(2, neuron)
@@ -105,7 +105,7 @@ def test_add_function_in_ode(paradigm):
 
 
 def test_functions_callable_from_python():
-    # FACTS.md §F: documented behaviour, `ann.functions('f')(array)` returns an array
+    # docs/reference_facts.md §F: documented behaviour, `ann.functions('f')(array)` returns an array
     # (func_f([3.0, 4.0]) -> [9., 16.] on the reference's module).
     ann.add_function("f(x) = x*x")
     neuron = ann.Neuron(equations="r = f(2.0)")
@@ -121,7 +121,7 @@ def test_functions_unknown_name_error():
 
 
 def test_local_function(paradigm):
-    # FACTS.md §F: `functions="h(x) = x + 100"`, h(2.0) -> 102, usable in that neuron.
+    # docs/reference_facts.md §F: `functions="h(x) = x + 100"`, h(2.0) -> 102, usable in that neuron.
     neuron = ann.Neuron(equations="r = h(2.0)", functions="h(x) = x + 100")
     pop = ann.Population(2, neuron)
     ann.compile()
@@ -130,7 +130,7 @@ def test_local_function(paradigm):
 
 
 def test_local_function_overrides_global(paradigm):
-    # FACTS.md §F: local functions override global functions of the same name.
+    # docs/reference_facts.md §F: local functions override global functions of the same name.
     ann.add_function("h(x) = x * 1000")
     local = ann.Neuron(equations="r = h(2.0)", functions="h(x) = x + 100")
     glob = ann.Neuron(equations="r = h(2.0)")
@@ -143,7 +143,7 @@ def test_local_function_overrides_global(paradigm):
 
 
 def test_local_function_not_visible_in_other_neuron():
-    # FACTS.md §F: local functions are usable only in that neuron's equations.
+    # docs/reference_facts.md §F: local functions are usable only in that neuron's equations.
     owner = ann.Neuron(equations="r = h(2.0)", functions="h(x) = x + 100")
     other = ann.Neuron(equations="r = h(2.0)", name="Other")
     ann.Population(1, owner)
@@ -154,7 +154,7 @@ def test_local_function_not_visible_in_other_neuron():
 
 
 def test_local_function_callable_from_population():
-    # FACTS.md §E/§F: `pop.h([1.0, 2.0])` -> array([101., 102.]).
+    # docs/reference_facts.md §E/§F: `pop.h([1.0, 2.0])` -> array([101., 102.]).
     neuron = ann.Neuron(equations="r = h(2.0)", functions="h(x) = x + 100")
     pop = ann.Population(2, neuron)
     ann.compile()
@@ -162,7 +162,7 @@ def test_local_function_callable_from_population():
 
 
 def test_function_body_knows_constants(paradigm):
-    # FACTS.md §F: functions know nothing of their context except constants.
+    # docs/reference_facts.md §F: functions know nothing of their context except constants.
     ann.Constant("scale", 3.0)
     ann.add_function("sc(x) = scale * x")
     neuron = ann.Neuron(equations="r = sc(2.0)")

@@ -1,6 +1,6 @@
 """Monitor: shapes, rows, periods, start/pause/resume, get() forms, times(), size_in_bytes().
 
-Reference facts: /tmp/refnotes/FACTS.md section C (and B for population-wide variables).
+Reference facts: docs/reference_facts.md section C (and B for population-wide variables).
 The models are chosen so that every recorded value is known: with ``r = t`` the value after
 step n (counting from 1) is n - 1; with ``r = r + 1`` it is n.
 """

@@ -1,6 +1,6 @@
 """Network: copies of the default network, independence, add/get, per-network time.
 
-Reference facts: /tmp/refnotes/FACTS.md section H (measured with dt = 0.5, tau = 10 and
+Reference facts: docs/reference_facts.md section H (measured with dt = 0.5, tau = 10 and
 ``tau*dv/dt + v = 2``; explicit Euler gives v_n = 2 * (1 - (1 - dt/tau)**n) = 2 * (1 - 0.95**n)).
 """
 

@@ -1,7 +1,7 @@
 """Population: geometry, attribute access, coordinates, single neurons, reset, enable/disable,
 stop conditions.
 
-Reference numbers come from ANNarchy 4.8.2 measurements (/tmp/refnotes/FACTS.md, section E)
+Reference numbers come from ANNarchy 4.8.2 measurements (docs/reference_facts.md, section E)
 or from hand computation (commented at each test).
 """
 

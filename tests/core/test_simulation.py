@@ -1,6 +1,6 @@
 """Module-level simulation functions: compile, simulate, step, reset, time, clear.
 
-Reference facts: /tmp/refnotes/FACTS.md sections E (step counts) and H (time, clear).
+Reference facts: docs/reference_facts.md sections E (step counts) and H (time, clear).
 """
 
 import numpy as np

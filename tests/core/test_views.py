@@ -1,5 +1,5 @@
 """PopulationView and IndividualNeuron: slicing, reading and writing through views, view + view,
-monitors on views. Reference facts: /tmp/refnotes/FACTS.md sections C and E.
+monitors on views. Reference facts: docs/reference_facts.md sections C and E.
 """
 
 import numpy as np

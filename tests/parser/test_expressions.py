@@ -1,7 +1,7 @@
 """Right-hand sides and left-hand forms of equations, checked on simulated numbers.
 
-Reference facts: FACTS.md §A (order of evaluation), §G (parser errors) and §I (conditionals).
-The first step of a simulation sees t = 0.0 (FACTS.md, order of one step); monitor row k holds
+Reference facts: docs/reference_facts.md §A (order of evaluation), §G (parser errors) and §I (conditionals).
+The first step of a simulation sees t = 0.0 (docs/reference_facts.md, order of one step); monitor row k holds
 the value after step k+1. Expected numbers are hand-computed unless said otherwise.
 """
 
@@ -74,7 +74,7 @@ def test_compound_assignment(equation, expected, paradigm):
 
 
 def test_compound_assignment_sees_earlier_assignment_same_step(paradigm):
-    # FACTS.md §A: assignments run one after another; `r += a` uses the new a.
+    # docs/reference_facts.md §A: assignments run one after another; `r += a` uses the new a.
     rec = simulate("a = a + 1.0\nr += a", ["a", "r"], 3)
     np.testing.assert_array_equal(column(rec["a"]), [1.0, 2.0, 3.0])
     np.testing.assert_array_equal(column(rec["r"]), [1.0, 3.0, 6.0])
@@ -94,7 +94,7 @@ def test_ite_nested(paradigm):
 
 
 def test_ite_inside_larger_expression(paradigm):
-    # FACTS.md §I: ite() is allowed anywhere in an expression.
+    # docs/reference_facts.md §I: ite() is allowed anywhere in an expression.
     rec = simulate("r = 10.0 + 2.0 * ite(t > 0.5, 1.0, -1.0)", ["r"], 2)
     np.testing.assert_array_equal(column(rec["r"]), [8.0, 12.0])
 
@@ -167,7 +167,7 @@ def test_if_branch_statements_are_sequential(paradigm):
     np.testing.assert_array_equal(column(rec["r"]), [6.0])
 
 
-# -- the reference's right-hand-side `if` form (FACTS.md §I) ---------------------------------------
+# -- the reference's right-hand-side `if` form (docs/reference_facts.md §I) ---------------------------------------
 
 def test_rhs_if_one_line(paradigm):
     rec = simulate("r = if t > 0.5: 1.0 else: 2.0", ["r"], 2)
@@ -175,7 +175,7 @@ def test_rhs_if_one_line(paradigm):
 
 
 def test_rhs_if_nested_measured_form(paradigm):
-    # FACTS.md §I: `i11 = if t<1: (if t<0.5: 5 else: 6) else: 7` compiles to
+    # docs/reference_facts.md §I: `i11 = if t<1: (if t<0.5: 5 else: 6) else: 7` compiles to
     # (t<1 ? (t<0.5 ? 5.0 : 6.0) : 7.0). With dt=0.5: t = 0, 0.5, 1.0 -> 5, 6, 7.
     ann.setup(dt=0.5)
     rec = simulate("r = if t<1: (if t<0.5: 5 else: 6) else: 7", ["r"], 1.5)
@@ -183,7 +183,7 @@ def test_rhs_if_nested_measured_form(paradigm):
 
 
 def test_rhs_if_multi_line_with_flags_after_last_line(paradigm):
-    # FACTS.md §I: the multi-line conditional is the whole right-hand side; the flags go after
+    # docs/reference_facts.md §I: the multi-line conditional is the whole right-hand side; the flags go after
     # the last line (`: init = 0.6`).
     eqs = """
         x = t
@@ -213,8 +213,8 @@ def test_rhs_if_multi_line_with_flags_after_last_line(paradigm):
         ("(t > 0.5) and (t < 2.5)", [0.0, 1.0, 1.0, 0.0]),
         ("(t < 0.5) or (t > 2.5)", [1.0, 0.0, 0.0, 1.0]),
         ("not (t > 1.5)", [1.0, 1.0, 0.0, 0.0]),
-        ("t is 1", [0.0, 1.0, 0.0, 0.0]),  # FACTS.md §I: `is` works like `==`
-        ("t is not 1", [1.0, 0.0, 1.0, 1.0]),  # FACTS.md §I: `is not` like `!=`
+        ("t is 1", [0.0, 1.0, 0.0, 0.0]),  # docs/reference_facts.md §I: `is` works like `==`
+        ("t is not 1", [1.0, 0.0, 1.0, 1.0]),  # docs/reference_facts.md §I: `is not` like `!=`
         ("t == 2", [0.0, 0.0, 1.0, 0.0]),
         ("t != 2", [1.0, 1.0, 0.0, 1.0]),
         ("t >= 2", [0.0, 0.0, 1.0, 1.0]),
@@ -277,7 +277,7 @@ def test_unknown_function_error():
 
 @pytest.mark.parametrize("line", ["r = (1.0 + 2.0", "r = 1.0 +* 2.0", "r = 1.0 2.0", "r = [1.0]"])
 def test_syntax_error(line):
-    # FACTS.md §G: unbalanced parentheses are an error in the reference.
+    # docs/reference_facts.md §G: unbalanced parentheses are an error in the reference.
     err = _error(line)
     _check_names(err, line)
 
@@ -289,14 +289,14 @@ def test_gradient_on_right_hand_side_error():
 
 
 def test_two_gradients_on_left_error():
-    # FACTS.md §G: `dr/dt + dv/dt = ...` is an error ("No variable name can be found").
+    # docs/reference_facts.md §G: `dr/dt + dv/dt = ...` is an error ("No variable name can be found").
     err = _error("dr/dt + dv/dt = 1.0\nv = 0.0")
     assert isinstance(err, ModelError)
     assert "BadNeuron" in str(err)
 
 
 def test_left_side_without_variable_error():
-    # FACTS.md §G: `tau*r = 1.0 - r` has no plain variable name and no gradient.
+    # docs/reference_facts.md §G: `tau*r = 1.0 - r` has no plain variable name and no gradient.
     err = _error("tau*r = 1.0 - r", parameters="tau = 10.0")
     assert isinstance(err, ModelError)
     assert "BadNeuron" in str(err)
@@ -309,7 +309,7 @@ def test_nonlinear_gradient_error():
 
 
 def test_distribution_wrong_argument_count_error():
-    # FACTS.md §D: exact argument counts; Normal(0, 1, -1, 1) errors in equations.
+    # docs/reference_facts.md §D: exact argument counts; Normal(0, 1, -1, 1) errors in equations.
     err = _error("r = Normal(0.0, 1.0, -1.0, 1.0)")
     assert isinstance(err, ModelError)
     assert "BadNeuron" in str(err)

@@ -1,6 +1,6 @@
 """Splitting model text into statements, and the flags after the colon.
 
-Reference facts: FACTS.md §G (flags and parser errors, 4.8 string syntax) and §A (order of
+Reference facts: docs/reference_facts.md §G (flags and parser errors, 4.8 string syntax) and §A (order of
 evaluation). Numbers are hand-computed unless said otherwise.
 """
 
@@ -115,7 +115,7 @@ def test_parse_flags_unknown_word_raises():
 
 
 def test_parse_flags_unknown_key_raises():
-    # FACTS.md §G: an unknown key=value (': foo=2.0') is an error in the reference too.
+    # docs/reference_facts.md §G: an unknown key=value (': foo=2.0') is an error in the reference too.
     with pytest.raises(ParserError, match="foo"):
         parse_flags("foo=2.0", "MyNeuron", "r = 1.0 : foo=2.0")
 
@@ -138,7 +138,7 @@ def test_flag_init_from_constant():
 
 
 def test_parameter_init_flag_wins():
-    # FACTS.md §G: "`a = 1.0 : init=3.0` is accepted and gives a = 3.0 (init wins)".
+    # docs/reference_facts.md §G: "`a = 1.0 : init=3.0` is accepted and gives a = 3.0 (init wins)".
     n = ann.Neuron(parameters="a = 1.0 : init=3.0", equations="r = a")
     pop = ann.Population(2, n)
     np.testing.assert_array_equal(pop.a, [3.0, 3.0])
@@ -158,14 +158,14 @@ def test_flag_min_clamps_from_below(paradigm):
 
 
 def test_flag_max_can_name_a_parameter(paradigm):
-    # FACTS.md §G: "for min/max a parameter name" is accepted.
+    # docs/reference_facts.md §G: "for min/max a parameter name" is accepted.
     n = ann.Neuron(parameters="rmax = 2.0", equations="r = r + 1.5 : max=rmax")
     pop, rec = run(n, 3, ["r"], set_values={"rmax": [2.0, 10.0]})
     np.testing.assert_array_equal(rec["r"], [[1.5, 1.5], [2.0, 3.0], [2.0, 4.5]])
 
 
 def test_flag_population_makes_global_parameter():
-    # FACTS.md §E/§G: a `population` parameter reads back as a Python float; an unflagged one
+    # docs/reference_facts.md §E/§G: a `population` parameter reads back as a Python float; an unflagged one
     # is local (one value per neuron).
     n = ann.Neuron(parameters="tau = 10.0 : population\nk = 2.0", equations="r = tau + k")
     pop = ann.Population(3, n)
@@ -174,14 +174,14 @@ def test_flag_population_makes_global_parameter():
 
 
 def test_flag_population_int_parameter_is_int():
-    # FACTS.md §E: `: population, int` gives a Python int (3).
+    # docs/reference_facts.md §E: `: population, int` gives a Python int (3).
     n = ann.Neuron(parameters="n = 3 : population, int", equations="r = n")
     pop = ann.Population(2, n)
     assert type(pop.n) is int and pop.n == 3
 
 
 def test_flag_int_variable_truncates(paradigm):
-    # FACTS.md §G (measured): `r = 1.7 : int` gave r = [1, 1] (int array).
+    # docs/reference_facts.md §G (measured): `r = 1.7 : int` gave r = [1, 1] (int array).
     n = ann.Neuron(equations="r = 1.7 : int")
     pop, rec = run(n, 1, ["r"])
     np.testing.assert_array_equal(pop.r, [1, 1])
@@ -189,7 +189,7 @@ def test_flag_int_variable_truncates(paradigm):
 
 
 def test_flag_bool_parameter(paradigm):
-    # FACTS.md §G: `bool` type; §E: a True value reads back as bool. Used as a condition.
+    # docs/reference_facts.md §G: `bool` type; §E: a True value reads back as bool. Used as a condition.
     n = ann.Neuron(parameters="flag = True : population, bool", equations="r = ite(flag, 2.0, 3.0)")
     pop, rec = run(n, 1, ["r"])
     assert pop.flag is True
@@ -198,7 +198,7 @@ def test_flag_bool_parameter(paradigm):
 
 @pytest.mark.parametrize("text, expected", [("true", True), ("false", False), ("1", True), ("0", False)])
 def test_flag_bool_init_spellings(text, expected):
-    # FACTS.md §G: "For booleans `init` accepts true/false/1/0".
+    # docs/reference_facts.md §G: "For booleans `init` accepts true/false/1/0".
     n = ann.Neuron(equations=f"b = b : bool, init={text}\nr = 0.0")
     pop = ann.Population(2, n)
     np.testing.assert_array_equal(pop.b, [expected, expected])
@@ -270,14 +270,14 @@ def test_parameter_without_value_error():
 
 
 def test_attribute_declared_twice_error():
-    # FACTS.md §G: an attribute defined twice (parameter and variable both named r) is an error.
+    # docs/reference_facts.md §G: an attribute defined twice (parameter and variable both named r) is an error.
     info = _error_of(parameters="r = 1.0", equations="r = 2.0")
     assert isinstance(info.value, ModelError)
     assert "MyNeuron" in str(info.value)
 
 
 def test_no_variable_on_left_error():
-    # FACTS.md §G: `r + v = 1` has no variable name on the left: an error.
+    # docs/reference_facts.md §G: `r + v = 1` has no variable name on the left: an error.
     info = _error_of(equations="r + v = 1.0")
     assert isinstance(info.value, ModelError)
     assert "MyNeuron" in str(info.value)
@@ -309,7 +309,7 @@ def test_line_without_assignment_continues_previous_equation(paradigm):
 
 
 def test_unknown_method_flag_error():
-    # FACTS.md §G: an unknown method name (`: euler`) is an error in the reference.
+    # docs/reference_facts.md §G: an unknown method name (`: euler`) is an error in the reference.
     info = _error_of(equations="dr/dt = -r : euler")
     assert isinstance(info.value, ParserError)
     assert "MyNeuron" in str(info.value)
@@ -317,7 +317,7 @@ def test_unknown_method_flag_error():
 
 
 def test_projection_flag_forbidden_in_neuron():
-    # FACTS.md §G: `projection` or `postsynaptic` in a neuron is an error.
+    # docs/reference_facts.md §G: `projection` or `postsynaptic` in a neuron is an error.
     for flag in ("projection", "postsynaptic"):
         info = _error_of(parameters=f"a = 1.0 : {flag}", equations="r = a")
         assert isinstance(info.value, ModelError)
@@ -326,7 +326,7 @@ def test_projection_flag_forbidden_in_neuron():
 
 
 def test_reserved_name_as_parameter_error():
-    # FACTS.md §G: a reserved name as a parameter (`t`) is an error.
+    # docs/reference_facts.md §G: a reserved name as a parameter (`t`) is an error.
     info = _error_of(parameters="t = 1.0", equations="r = t")
     assert isinstance(info.value, ModelError)
     assert "MyNeuron" in str(info.value)
@@ -334,7 +334,7 @@ def test_reserved_name_as_parameter_error():
 
 
 def test_rate_neuron_without_r_error():
-    # FACTS.md §A: a rate-coded neuron MUST define `r` ("Rate-coded neurons must define the
+    # docs/reference_facts.md §A: a rate-coded neuron MUST define `r` ("Rate-coded neurons must define the
     # variable "r"").
     info = _error_of(equations="v = 1.0")
     assert isinstance(info.value, ModelError)
@@ -343,7 +343,7 @@ def test_rate_neuron_without_r_error():
 
 
 def test_variable_defined_twice_with_flags_error():
-    # FACTS.md §G: two equations for r -> "Attributes must be declared only once".
+    # docs/reference_facts.md §G: two equations for r -> "Attributes must be declared only once".
     info = _error_of(equations="r = 1.0 : init=1.0\nr = 2.0 : init=2.0")
     assert isinstance(info.value, ModelError)
     assert "MyNeuron" in str(info.value)
