@@ -5,6 +5,7 @@ A kernel is a numexpr expression compiled once into a ``NumExpr`` object and cal
 """
 
 import logging
+from functools import partial
 
 import numexpr
 import numpy as np
@@ -47,6 +48,10 @@ class ElementwiseKernel:
         """Evaluates the expression on ``args`` (arrays, same order as ``arg_names``) into ``out``."""
         return self._compiled(*args, out=out, **self._kw)
 
+    def bind(self, args, out):
+        """A no-argument callable for the step plan: the compiled call with its arrays bound."""
+        return partial(self._compiled, *args, out=out, **self._kw)
+
 
 _VML_FUNCS = ("sin", "cos", "tan", "exp", "log", "sqrt", "pow", "arc", "tanh", "sinh", "cosh")
 
@@ -65,6 +70,9 @@ class ConstantKernel:
 
     def __call__(self, args, out):
         out[...] = self.value
+
+    def bind(self, args, out):
+        return partial(self, args, out)
 
 
 class CPUBackend:

@@ -382,7 +382,7 @@ class Population(_AttributeAccess):
         except KeyError as err:
             raise NetworkError(f"population '{self.name}': kernel reads unknown array {err}") from None
         kernel = get_kernel(backend, spec.source, spec.args, [a.dtype for a in args])
-        return partial(kernel, args, ns[spec.target])
+        return kernel.bind(args, ns[spec.target])
 
     def _random_op(self, draw, backend, out):
         rng = self._rng
