@@ -13,13 +13,18 @@ from annarray.core.monitor import Monitor
 from annarray.core.network import Network
 from annarray.core.neuron import Neuron
 from annarray.core.population import IndividualNeuron, Population, PopulationView
+from annarray.core.connectivity import CSR, LILConnectivity
+from annarray.core.dendrite import Dendrite, IndividualSynapse
+from annarray.core.projection import Projection
+from annarray.core.synapse import Synapse
 from annarray.core.random import (Binomial, DiscreteUniform, Exponential, Gamma, LogNormal, Normal,
                                   RandomDistribution, Uniform)
-from annarray.core.simulation import (clear, compile, get_current_step, get_population, get_time,
+from annarray.core.simulation import (clear, compile, disable_learning, enable_learning,
+                                      get_current_step, get_population, get_projection, get_time,
                                       monitors, populations, projections, reset, set_current_step,
                                       set_time, simulate, simulate_until, step)
 from annarray.errors import AnnarrayError, InvalidConfiguration
-from annarray.models import LeakyIntegrator
+from annarray.models import IBCM, DefaultRateCodedSynapse, Hebb, LeakyIntegrator, Oja
 
 __version__ = "0.1.0"
 
@@ -32,6 +37,9 @@ __all__ = [
     "compile", "simulate", "simulate_until", "step", "reset", "get_time", "set_time",
     "get_current_step", "set_current_step", "get_population", "populations", "projections",
     "monitors", "clear", "AnnarrayError", "InvalidConfiguration", "LeakyIntegrator",
+    "Synapse", "Projection", "Dendrite", "IndividualSynapse", "CSR", "LILConnectivity",
+    "get_projection", "enable_learning", "disable_learning",
+    "DefaultRateCodedSynapse", "Hebb", "Oja", "IBCM",
 ]
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())

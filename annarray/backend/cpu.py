@@ -10,6 +10,7 @@ from functools import partial
 import numexpr
 import numpy as np
 from numexpr.necompiler import NumExpr
+from scipy.sparse._sparsetools import csr_matvec as _csr_matvec
 
 __all__ = ["CPUBackend", "ElementwiseKernel"]
 
@@ -98,6 +99,31 @@ class CPUBackend:
     def to_host(self, array):
         """Copy of ``array`` as a NumPy array on the host."""
         return np.array(array, copy=True)
+
+    def index_dtype(self, n):
+        """Integer type for indices below ``n`` (int32 when it fits, as SciPy's sparse kernels want)."""
+        return np.int32 if n < 2**31 - 1 else np.int64
+
+    def gather(self, source, indices, out):
+        """``out[:] = source[indices]`` without allocating."""
+        np.take(source, indices, out=out, mode="clip")
+
+    def csr_matvec_add(self, shape, indptr, indices, data, x, out):
+        """``out += A @ x`` for the CSR matrix ``A = (data, indices, indptr)`` of ``shape``
+        (SciPy's compiled kernel; no allocation). Index arrays share one integer type and
+        ``data``, ``x``, ``out`` one float type."""
+        _csr_matvec(shape[0], shape[1], indptr, indices, data, x, out)
+
+    def dense_matvec_add(self, matrix, x, out, tmp):
+        """``out += matrix @ x`` through BLAS (``tmp``: scratch array shaped as ``out``)."""
+        np.dot(matrix, x, out=tmp)
+        np.add(out, tmp, out=out)
+
+    def reduce_rows(self, op, values, starts, out):
+        """``out[k] = op(values[starts[k]:starts[k+1]])`` for non-empty segments; ``op`` is
+        'sum', 'max' or 'min'."""
+        ufunc = {"sum": np.add, "max": np.maximum, "min": np.minimum}[op]
+        ufunc.reduceat(values, starts, out=out)
 
     def scatter_add(self, target, indices, values):
         """``target[indices] += values`` with repeated indices accumulated."""

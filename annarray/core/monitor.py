@@ -51,10 +51,27 @@ class _ChunkedRecord:
         self.rows = 0
 
 
-class Monitor:
-    """Records variables of a population, a view or a single neuron.
+def _source(obj, owner, name, xp):
+    """``(array, index, width)`` recorded for attribute ``name`` of ``obj``: the owner's array,
+    what to take from it each step (None: all of it; a slice or an index array) and the
+    number of values per recorded step."""
+    arr = owner._state[name]
+    if arr.ndim == 0:
+        return arr.reshape(1), None, 1
+    if obj is owner:
+        return arr, None, arr.shape[0]
+    if hasattr(obj, "ranks"):  # a view of a population
+        return arr, xp.asarray(obj.ranks), obj.size
+    # a dendrite: its synapses, or its one value of a postsynaptic variable
+    index = slice(obj._index, obj._index + 1) if owner._attribute(name).locality == "semiglobal" else obj._slice
+    return arr, index, index.stop - index.start
 
-    :param obj: the :class:`Population`, :class:`PopulationView` or :class:`IndividualNeuron`.
+
+class Monitor:
+    """Records variables of a population, a view, a single neuron, a projection or a dendrite.
+
+    :param obj: the :class:`Population`, :class:`PopulationView`, :class:`IndividualNeuron`,
+        :class:`Projection` or :class:`Dendrite`.
     :param variables: name or list of names of the attributes to record.
     :param period: recording period (ms); default: every step.
     :param period_offset: offset of the recorded steps within a period (ms); default 0.
@@ -62,19 +79,29 @@ class Monitor:
     """
 
     def __init__(self, obj, variables=None, period=None, period_offset=None, start=True, net_id=0):
+        from annarray.core.dendrite import Dendrite
         from annarray.core.population import Population, PopulationView
+        from annarray.core.projection import Projection
 
-        if not isinstance(obj, (Population, PopulationView)):
-            raise NetworkError(f"Monitor: cannot record {type(obj).__name__} objects; give a population or a view")
+        if isinstance(obj, (Population, Projection)):
+            owner = obj
+        elif isinstance(obj, PopulationView):
+            owner = obj.population
+        elif isinstance(obj, Dendrite):
+            owner = obj.proj
+        else:
+            raise NetworkError(
+                f"Monitor: cannot record {type(obj).__name__} objects; give a population, a view, "
+                "a projection or a dendrite")
         self.object = obj
-        self._population = obj if isinstance(obj, Population) else obj.population
-        self._net = self._population._net
+        self._population = owner  # the object holding the recorded arrays
+        self._net = owner._net
         variables = [variables] if isinstance(variables, str) else list(variables or [])
         for v in variables:
-            if v not in self._population.attributes:
+            if v not in owner.attributes:
                 raise NetworkError(
-                    f"Monitor on '{self._population.name}': no attribute '{v}' to record; "
-                    f"its attributes are {', '.join(self._population.attributes)}"
+                    f"Monitor on '{owner.name}': no attribute '{v}' to record; "
+                    f"its attributes are {', '.join(owner.attributes)}"
                 )
         self.variables = variables
         self._set_period(period, period_offset)
@@ -108,15 +135,9 @@ class Monitor:
         self._data = {}
         self._sources = {}
         for v in self.variables:
-            arr = pop._state[v]
-            width = 1 if arr.ndim == 0 else self.object.size
-            self._data[v] = _ChunkedRecord(backend.xp, width, arr.dtype)
-            if arr.ndim == 0:
-                self._sources[v] = (arr.reshape(1), None)
-            elif self.object is pop:
-                self._sources[v] = (arr, None)
-            else:
-                self._sources[v] = (arr, backend.xp.asarray(self.object.ranks))
+            src, index, width = _source(self.object, pop, v, backend.xp)
+            self._data[v] = _ChunkedRecord(backend.xp, width, src.dtype)
+            self._sources[v] = (src, index)
         if self._start_request:
             self._start_recording()
 
@@ -133,6 +154,8 @@ class Monitor:
             row = self._data[v].next_row()
             if ranks is None:
                 row[...] = src
+            elif isinstance(ranks, slice):
+                row[...] = src[ranks]
             else:
                 xp.take(src, ranks, out=row)
 
@@ -197,7 +220,8 @@ class Monitor:
             data = rec.to_host(backend) if rec is not None and backend is not None else np.zeros((0, 1))
             if data.shape[0] == 0:
                 data = np.array([])
-            elif data.shape[1] == 1 and self._population._attribute(v).locality == "global":
+            elif data.shape[1] == 1 and (self._population._attribute(v).locality == "global" or (
+                    hasattr(self.object, "_slice") and self._population._attribute(v).locality == "semiglobal")):
                 data = data[:, 0]
             elif reshape:
                 data = data.reshape((data.shape[0],) + tuple(self.object.geometry))

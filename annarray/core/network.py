@@ -66,6 +66,9 @@ class Network:
         self.monitors = []
         self._copies = {}
         self._pop_counter = 0
+        self._proj_counter = 0
+        self._learning_enabled = True
+        self._delay_buffers = {}
         self.compiled = False
         self._backend = None
         self._step = 0
@@ -86,6 +89,21 @@ class Network:
         self._pop_counter += 1
         return n
 
+    def _next_projection_id(self):
+        n = self._proj_counter
+        self._proj_counter += 1
+        return n
+
+    def _add_projection(self, proj):
+        if self.compiled:
+            raise NetworkError(
+                f"projection '{proj.name}' cannot be added to network {self.id} after compile(); "
+                "create it before compiling, or use a new Network"
+            )
+        if any(p.name == proj.name for p in self.projections):
+            raise NetworkError(f"a projection named '{proj.name}' already exists in network {self.id}")
+        self.projections.append(proj)
+
     def _add_population(self, pop):
         if self.compiled:
             raise NetworkError(
@@ -100,6 +118,10 @@ class Network:
         self.populations.remove(pop)
         self.monitors = [m for m in self.monitors if m._population is not pop]
 
+    def _remove_projection(self, proj):
+        self.projections.remove(proj)
+        self.monitors = [m for m in self.monitors if m._population is not proj]
+
     def _add_monitor(self, monitor):
         self.monitors.append(monitor)
 
@@ -107,9 +129,10 @@ class Network:
         """Copies populations and monitors (a single object or a list) into this network."""
         from annarray.core.monitor import Monitor
         from annarray.core.population import Population
+        from annarray.core.projection import Projection
 
         objects = objects if isinstance(objects, (list, tuple)) else [objects]
-        order = [o for o in objects if isinstance(o, Population)] + [o for o in objects if isinstance(o, Monitor)]
+        order = [o for kind in (Population, Projection, Monitor) for o in objects if isinstance(o, kind)]
         for obj in objects:
             if obj not in order:
                 raise NetworkError(f"Network.add(): cannot add {type(obj).__name__} objects")
@@ -130,7 +153,7 @@ class Network:
             return IndividualNeuron(self.get(obj.population), obj.rank)
         if isinstance(obj, PopulationView):
             return PopulationView(self.get(obj.population), obj.ranks, obj.geometry)
-        if obj in self.populations or obj in self.monitors:
+        if obj in self.populations or obj in self.monitors or obj in self.projections:
             return obj
         try:
             return self._copies[id(obj)]
@@ -142,6 +165,12 @@ class Network:
             if pop.name == name:
                 return pop
         raise NetworkError(f"network {self.id} has no population named '{name}'")
+
+    def get_projection(self, name):
+        for proj in self.projections:
+            if proj.name == name:
+                return proj
+        raise NetworkError(f"network {self.id} has no projection named '{name}'")
 
     def get_populations(self):
         return list(self.populations)
@@ -197,6 +226,12 @@ class Network:
             except AnnarrayError:
                 self._remove_population(pop)  # leave the network usable without the bad model
                 raise
+        for proj in list(self.projections):
+            try:
+                codes[proj.name] = _projection_code(proj, cache, self.dt)
+            except AnnarrayError:
+                self._remove_projection(proj)
+                raise
         self._write_sources(codes)
         self._instantiate(backend, codes)
         if not silent:
@@ -217,10 +252,30 @@ class Network:
             shared[name] = c.array if xp is np else xp.asarray(c.array)
         for pop in self.populations:
             pop._instantiate(codes[pop.name], backend, shared)
+        self._instantiate_projections(backend, codes, shared)
         self.compiled = True
         for mon in self.monitors:
             mon._init_recording()
         self._plan_dirty = True
+
+    def _instantiate_projections(self, backend, codes, shared):
+        from annarray.core.delays import DelayBuffer
+        from annarray.core.projection_ops import ProjectionOps
+
+        depth = {}
+        for proj in self.projections:
+            if proj._conn is not None and np.size(proj._delay_steps) and np.max(proj._delay_steps) > 0:
+                pre = getattr(proj.pre, "population", proj.pre)
+                depth[pre.name] = max(depth.get(pre.name, 0), int(np.max(proj._delay_steps)))
+        self._delay_buffers = {}
+        for pop in self.populations:
+            if pop.name in depth:
+                if "r" not in pop._state:
+                    raise NetworkError(f"population '{pop.name}' has no rate 'r' to delay")
+                self._delay_buffers[pop.name] = DelayBuffer(backend, pop._state["r"], depth[pop.name])
+        for proj in self.projections:
+            proj._instantiate(codes[proj.name], backend, shared,
+                              lambda pop, _max: self._delay_buffers[pop.name], ProjectionOps)
 
     def _write_sources(self, codes):
         folder = os.path.join(self.directory, "generated")
@@ -233,7 +288,15 @@ class Network:
             logger.warning("could not write the generated sources in %s: %s", folder, err)
 
     def _build_plan(self):
-        plan = []
+        plan = [buf.push for buf in self._delay_buffers.values()]
+        fed = {}
+        for proj in self.projections:
+            post = getattr(proj.post, "population", proj.post)
+            arr = post._state[f"_sum_{proj.target}"]
+            fed[id(arr)] = arr
+        plan += [_filler(arr.fill) for arr in fed.values()]
+        for proj in self.projections:
+            plan.extend(proj._psp_ops())
         for pop in self.populations:
             if pop.enabled:
                 plan.extend(pop._ops)
@@ -241,6 +304,8 @@ class Network:
         for pop in self.populations:
             if pop.enabled:
                 plan.extend(pop._global_ops)
+        for proj in self.projections:
+            plan.extend(proj._learning_ops())
         for mon in self.monitors:
             if mon._recording:
                 plan.append(mon._record)
@@ -330,6 +395,11 @@ class Network:
         if populations:
             for pop in self.populations:
                 pop.reset()
+        if projections:
+            for proj in self.projections:
+                proj.reset()
+        for buf in self._delay_buffers.values():
+            buf.fill()
         if monitors:
             for mon in self.monitors:
                 mon.reset()
@@ -348,6 +418,10 @@ class Network:
 
     def set_current_step(self, step):
         self._step = int(step)
+
+
+def _filler(fill):
+    return lambda: fill(0)
 
 
 def _is_package_dir(directory):
@@ -375,5 +449,34 @@ def _population_code(pop, cache, dt):
         local = parse_function_definitions(neuron.functions, neuron.name) if neuron.functions else {}
         desc = describe_neuron(neuron, consts, {**funcs, **local}, method, pop.stop_condition)
         code = generate_population_code(desc, dt)
+        cache.put(key, code)
+    return code
+
+
+def _projection_code(proj, cache, dt):
+    """Generated code for ``proj``'s synapse type between its neuron types."""
+    from annarray.codegen.kernel_cache import model_hash
+    from annarray.core.globals import constants, global_functions
+
+    if proj._conn is None:
+        raise NetworkError(
+            f"projection '{proj.name}' has no synapses; call one of its connect_*() methods before compile()")
+    synapse = proj.synapse_type
+    pre = getattr(proj.pre, "population", proj.pre).neuron_type
+    post = getattr(proj.post, "population", proj.post).neuron_type
+    method = config.get_config("method")
+    consts = sorted(constants())
+    funcs = global_functions()
+    key = model_hash("projection", synapse.model_key, pre.model_key, post.model_key, consts,
+                     sorted(funcs.items()), dt, method, config.get_config("precision"))
+    code = cache.get(key)
+    if code is None:
+        from annarray.codegen.projection_code import generate_projection_code
+        from annarray.core.globals import parse_function_definitions
+        from annarray.parser.synapse import describe_synapse
+
+        local = parse_function_definitions(synapse.functions, synapse.name) if synapse.functions else {}
+        desc = describe_synapse(synapse, pre, post, consts, {**funcs, **local}, method)
+        code = generate_projection_code(desc, dt)
         cache.put(key, code)
     return code

@@ -397,6 +397,15 @@ class Population(_AttributeAccess):
 
         return draw_into
 
+    def _require_global_op(self, op):
+        """Computes the global operation ``op`` at each step (for a synapse's ``mean(pre.r)``)."""
+        if op.name in self._state:
+            return
+        backend = self._net.backend()
+        self._state[op.name] = backend.xp.zeros((), dtype=backend.float_dtype)
+        self._global_ops.append(self._global_op(op, backend, self._state))
+        self._net._plan_dirty = True
+
     def _global_op(self, op, backend, ns):
         xp = backend.xp
         x, out = ns[op.variable], ns[op.name]

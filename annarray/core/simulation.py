@@ -5,7 +5,7 @@ from annarray.core.network import _networks, clear_networks, default_network
 __all__ = [
     "compile", "simulate", "simulate_until", "step", "reset", "get_time", "set_time",
     "get_current_step", "set_current_step", "get_population", "populations", "monitors",
-    "projections", "clear",
+    "projections", "clear", "get_projection", "enable_learning", "disable_learning",
 ]
 
 
@@ -66,8 +66,36 @@ def populations(net_id=0):
     return list(_net(net_id).populations)
 
 
+def get_projection(name, net_id=0):
+    return _net(net_id).get_projection(name)
+
+
 def projections(net_id=0, post=None, pre=None, target=None, suppress_error=False):
-    return list(_net(net_id).projections)
+    """The projections of the network, optionally only those with the given post, pre or target."""
+    def pop(obj):
+        return getattr(obj, "population", obj)
+
+    found = [p for p in _net(net_id).projections
+             if (post is None or pop(p.post) is pop(post)) and (pre is None or pop(p.pre) is pop(pre))
+             and (target is None or p.target == target)]
+    return found
+
+
+def enable_learning(projections=None, period=None, offset=None, net_id=0):
+    """Enables learning in all projections (or the listed ones)."""
+    net = _net(net_id)
+    net._learning_enabled = True
+    for proj in projections if projections is not None else net.projections:
+        proj.enable_learning(period, offset)
+    net._plan_dirty = True
+
+
+def disable_learning(projections=None, net_id=0):
+    """Disables learning in all projections (or the listed ones)."""
+    net = _net(net_id)
+    for proj in projections if projections is not None else net.projections:
+        proj.disable_learning()
+    net._plan_dirty = True
 
 
 def monitors(net_id=0):

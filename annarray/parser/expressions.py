@@ -17,7 +17,7 @@ import sympy as sp
 
 from annarray.codegen.functions import CFmod
 from annarray.errors import ParserError
-from annarray.parser.items import GlobalOp, RandomDraw
+from annarray.parser.items import GlobalOp, NeuronRef, RandomDraw
 
 __all__ = ["ExpressionContext", "RandomDraw", "GlobalOp", "parse_expression", "MATH_FUNCTIONS"]
 
@@ -80,6 +80,8 @@ class ExpressionContext:
     random_draws: list = field(default_factory=list)
     constant_names: set = field(default_factory=set)
     special: dict = field(default_factory=dict)  # extra call handlers: name -> f(ctx, args, line)
+    prefixes: dict = field(default_factory=dict)  # 'pre'/'post' -> {attribute name: locality}
+    neuron_refs: dict = field(default_factory=dict)  # symbol name -> NeuronRef
     _function_cache: dict = field(default_factory=dict)
 
     def symbol(self, name):
@@ -95,6 +97,12 @@ class ExpressionContext:
         self.global_ops.setdefault(name, GlobalOp(name, op, variable))
         return self.symbol(name)
 
+    def neuron_symbol(self, side, key, per_neuron, op=None):
+        """Symbol of a pre-/postsynaptic value (``pre.r`` → ``_pre_r``)."""
+        name = f"_{side}_{key}"
+        self.neuron_refs.setdefault(name, NeuronRef(name, side, key, per_neuron, op))
+        return self.symbol(name)
+
     def random_symbol(self, kind, args=()):
         name = f"_rand_{len(self.random_draws)}"
         self.random_draws.append(RandomDraw(name, kind, tuple(args)))
@@ -105,7 +113,8 @@ def parse_expression(text, ctx, line=None):
     """SymPy expression of ``text`` in context ``ctx`` (``line`` is quoted in errors)."""
     line = line or text
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        # '^' is a power in the equation language (Python's xor binds too loosely)
+        tree = ast.parse(text.strip().replace("^", "**"), mode="eval")
     except SyntaxError as err:
         raise ParserError(f"syntax error in '{text.strip()}' ({err.msg})", ctx.obj_name, line) from None
     return _Converter(ctx, line).convert(tree.body)
@@ -170,6 +179,28 @@ class _Converter:
             "nor a built-in ('t', 'dt', 'pi'); declare it in parameters= or equations="
         )
 
+    def _prefixed(self, node):
+        """``(side, name)`` of ``pre.x``/``post.x`` nodes, else None."""
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in self.ctx.prefixes:
+            return node.value.id, node.attr
+        return None
+
+    def _Attribute(self, node):
+        ref = self._prefixed(node)
+        if ref is None:
+            raise self.error(
+                f"'{ast.unparse(node)}' is not allowed here; only pre.x and post.x refer to "
+                "neuron variables, and only in synapses"
+            )
+        side, name = ref
+        attrs = self.ctx.prefixes[side]
+        if name not in attrs:
+            raise self.error(
+                f"'{side}.{name}': the {side}synaptic neuron has no attribute '{name}'"
+                + (f"; it has {', '.join(sorted(attrs))}" if attrs else "")
+            )
+        return self.ctx.neuron_symbol(side, name, attrs[name] != "global")
+
     def _BinOp(self, node):
         op = self._BINOPS.get(type(node.op))
         if op is None:
@@ -207,6 +238,10 @@ class _Converter:
         return sp.Piecewise((self.convert(node.body), cond), (self.convert(node.orelse), True))
 
     def _Call(self, node):
+        ref = self._prefixed(node.func)
+        if ref is not None and ref[1] == "sum":
+            targets = self._sum_targets(node)
+            return sp.Add(*[self.ctx.neuron_symbol(ref[0], f"_sum_{t}", True) for t in targets])
         if not isinstance(node.func, ast.Name):
             raise self.error(f"'{ast.unparse(node.func)}' is not a function name")
         name = node.func.id
@@ -242,6 +277,9 @@ class _Converter:
         )
 
     def _sum(self, node):
+        return sp.Add(*[self.ctx.sum_symbol(n) for n in self._sum_targets(node)])
+
+    def _sum_targets(self, node):
         names = []
         for arg in node.args:
             if not isinstance(arg, ast.Name):
@@ -249,11 +287,18 @@ class _Converter:
             names.append(arg.id)
         if not names:
             raise self.error("sum() needs a target name, e.g. sum(exc)")
-        return sp.Add(*[self.ctx.sum_symbol(n) for n in names])
+        return names
 
     def _global(self, op, node):
         if not self.ctx.allow_globals:
             raise self.error(f"the global operation {op}() cannot be used here")
+        ref = self._prefixed(node.args[0]) if len(node.args) == 1 else None
+        if ref is not None:
+            side, var = ref
+            if self.ctx.prefixes[side].get(var) != "local":
+                raise self.error(f"{op}({side}.{var}): '{var}' is not a per-neuron variable of the {side}synaptic neuron")
+            key = f"_{op}_{var}"
+            return self.ctx.neuron_symbol(side, key, False, GlobalOp(key, op, var))
         if len(node.args) != 1 or not isinstance(node.args[0], ast.Name):
             raise self.error(f"{op}() takes the name of a variable, e.g. {op}(r)")
         var = node.args[0].id

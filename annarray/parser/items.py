@@ -27,3 +27,22 @@ class GlobalOp:
     name: str
     op: str
     variable: str
+
+
+@dataclass(frozen=True)
+class NeuronRef:
+    """A synapse's reference to a neuron value: ``pre.r``, ``post.sum(exc)``, ``mean(pre.r)``.
+
+    :param name: symbol name in the synapse's expressions (``_pre_r``, ``_post__sum_exc``).
+    :param side: 'pre' or 'post'.
+    :param key: name of the array in that population's state (``r``, ``_sum_exc``, ``_mean_r``).
+    :param per_neuron: True for one value per neuron (gathered per synapse), False for a
+        population-wide value.
+    :param op: for global operations, the :class:`GlobalOp` the population must compute.
+    """
+
+    name: str
+    side: str
+    key: str
+    per_neuron: bool
+    op: GlobalOp | None = None

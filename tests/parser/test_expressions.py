@@ -348,3 +348,9 @@ def test_ode_with_compound_operator_error():
     err = _error("dr/dt += 1.0")
     assert isinstance(err, ModelError)
     assert "BadNeuron" in str(err)
+
+
+def test_caret_is_a_power_with_power_precedence(paradigm):
+    # 1 - 2 * 3^2 * 0.5 = -8 (not (1 - 2*3) ^ (2*0.5))
+    rec = simulate("x = 1 - 2 * 3^2 * 0.5\nr = x", ["x"], 1)
+    assert column(rec["x"])[0] == pytest.approx(-8.0)

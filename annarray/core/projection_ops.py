@@ -1,0 +1,249 @@
+"""A compiled projection's per-step operations: transmission (psp) and learning.
+
+Built once at ``compile()`` from the generated :class:`~annarray.codegen.code.ProjectionCode`;
+each operation is a no-argument callable that runs kernels on preallocated arrays.
+
+Transmission, for a projection feeding ``post.sum(target)``:
+
+* 'linear' psp (``w * g(pre)``, operation 'sum'/'mean'): ``g`` once per presynaptic neuron,
+  then one sparse (CSR) or dense matrix-vector product accumulated into ``sum(target)``;
+* otherwise: the psp of every synapse (one fused kernel after gathering the neuron values),
+  reduced per dendrite ('sum', 'max', 'min', 'mean') and added to ``sum(target)``.
+
+Delays read the presynaptic rates from a :class:`~annarray.core.delays.DelayBuffer`.
+"""
+
+import numpy as np
+
+from annarray.codegen.code import Gather
+from annarray.codegen.kernel_cache import get_kernel
+from annarray.errors import NetworkError
+
+__all__ = ["ProjectionOps"]
+
+
+def _population(obj):
+    return getattr(obj, "population", obj)
+
+
+class ProjectionOps:
+    """Arrays and step operations of one compiled projection.
+
+    :param proj: the :class:`~annarray.core.projection.Projection`.
+    :param code: its :class:`~annarray.codegen.code.ProjectionCode`.
+    :param backend: the network's backend.
+    :param shared: arrays shared by the network (``t``, constants).
+    :param delay_buffer: callable ``(population, max_delay) -> DelayBuffer``.
+    """
+
+    def __init__(self, proj, code, backend, shared, delay_buffer):
+        self.proj, self.code, self.backend = proj, code, backend
+        self.xp = xp = backend.xp
+        conn = proj._conn
+        self.pre, self.post = _population(proj.pre), _population(proj.post)
+        self.nnz, self.ndend = int(conn.indptr[-1]), len(conn.post_ranks)
+        itype = backend.index_dtype(max(self.nnz, self.pre.size, self.post.size) + 1)
+        self.indices = xp.asarray(conn.indices.astype(itype))
+        self.post_ranks = xp.asarray(conn.post_ranks.astype(itype))
+        self.starts = xp.asarray(conn.indptr[:-1].astype(np.int64))
+        self.full_indptr = xp.asarray(proj._full_indptr().astype(itype))
+        self.lengths = np.diff(conn.indptr)
+        self._index_cache = {}
+        self.state = self._state_arrays()
+        self.ns = {**shared, **self.state}
+        self._bind_neuron_refs()
+        self._buffer = None
+        delays = proj._delay_steps
+        if np.ndim(delays) or delays > 0:
+            self._buffer = delay_buffer(self.pre, int(np.max(delays)) if np.size(delays) else 0)
+        if np.ndim(delays):
+            self._offsets = xp.asarray(self._buffer.flat_offsets(delays, conn.indices))
+            self._scratch = xp.empty(self.nnz, dtype=np.int64)
+        self.rng = backend.new_generator(shared["_seed_sequence"].spawn(1)[0])
+        self.psp_ops = self._psp_ops() if code.psp_mode else []
+        self.learning_ops = self._random_ops() + self._steps(code.learning)
+
+    # -- arrays ---------------------------------------------------------------------------
+    def _state_arrays(self):
+        xp, proj = self.xp, self.proj
+        state = {}
+        for name, attr in proj.synapse_type.attributes.items():
+            state[name] = xp.asarray(np.asarray(proj._state[name], dtype=proj._dtype(attr)))
+        for draw in self.code.random_draws:
+            dtype = np.int64 if draw.kind == "binomial" else self.backend.float_dtype
+            state[draw.name] = xp.zeros(self.nnz, dtype=dtype)
+        return state
+
+    def _index(self, kind):
+        """Index array of a gather kind (built on first use)."""
+        if kind not in self._index_cache:
+            xp, conn = self.xp, self.proj._conn
+            if kind == "pre":
+                idx = self.indices
+            elif kind == "postd":
+                idx = self.post_ranks
+            else:
+                dend = np.repeat(np.arange(self.ndend), self.lengths)
+                idx = dend if kind == "sg" else conn.post_ranks[dend]
+                idx = xp.asarray(idx.astype(self.indices.dtype))
+            self._index_cache[kind] = idx
+        return self._index_cache[kind]
+
+    def _bind_neuron_refs(self):
+        for ref in self.code.neuron_refs:
+            pop = self.pre if ref.side == "pre" else self.post
+            if ref.op is not None:
+                pop._require_global_op(ref.op)
+            if ref.key not in pop._state:
+                what = f"sum({ref.key[5:]})" if ref.key.startswith("_sum_") else ref.key
+                raise NetworkError(
+                    f"projection '{self.proj.name}': the synapse reads {ref.side}.{what}, which the "
+                    f"population '{pop.name}' does not have")
+            if not ref.per_neuron:
+                self.ns[ref.name] = pop._state[ref.key]
+
+    # -- gathers and kernels --------------------------------------------------------------
+    def _gather_op(self, g):
+        xp, backend = self.xp, self.backend
+        if g.kind in ("pre", "post"):
+            source = (self.pre if g.kind == "pre" else self.post)._state[g.key]
+            size = self.nnz
+        elif g.kind == "postd":
+            source, size = self.post._state[g.key], self.ndend
+        else:
+            source, size = self.ns[g.key], self.nnz
+        out = self.ns.get(g.out)
+        if out is None or out.shape != (size,):
+            out = self.ns[g.out] = xp.empty(size, dtype=source.dtype)
+        if g.kind == "pre" and g.key == "r" and self._buffer is not None:
+            return self._delayed_gather(out)
+        index = self._index(g.kind)
+        return lambda: backend.gather(source, index, out)
+
+    def _delayed_gather(self, out):
+        buf, backend, index = self._buffer, self.backend, self.indices
+        delays = self.proj._delay_steps
+        if np.ndim(delays):
+            offsets, scratch = self._offsets, self._scratch
+            return lambda: buf.gather(offsets, scratch, out)
+        return lambda: backend.gather(buf.row(delays), index, out)
+
+    def _kernel_op(self, spec, ns):
+        try:
+            args = [ns[a] for a in spec.args]
+        except KeyError as err:
+            raise NetworkError(f"projection '{self.proj.name}': kernel reads unknown array {err}") from None
+        if spec.target not in ns:
+            like = ns[spec.like] if spec.like else None
+            size = self.nnz if like is None else like.shape
+            ns[spec.target] = self.xp.zeros(size, dtype=self.backend.float_dtype if like is None else like.dtype)
+        kernel = get_kernel(self.backend, spec.source, spec.args, [a.dtype for a in args])
+        return kernel.bind(args, ns[spec.target])
+
+    def _steps(self, steps):
+        return [self._gather_op(s) if isinstance(s, Gather) else self._kernel_op(s, self.ns) for s in steps]
+
+    def _random_ops(self):
+        rng, ops = self.rng, []
+        for draw in self.code.random_draws:
+            out = self.ns[draw.name]
+            if draw.kind == "uniform":
+                ops.append(lambda out=out: rng.random(out=out))
+            elif draw.kind == "normal":
+                ops.append(lambda out=out: rng.standard_normal(out=out))
+            else:
+                method = getattr(rng, draw.kind)
+                ops.append(lambda m=method, a=draw.args, out=out: out.__setitem__(Ellipsis, m(*a, size=out.shape)))
+        return ops
+
+    # -- transmission ---------------------------------------------------------------------
+    def _sum_array(self):
+        return self.post._state[f"_sum_{self.proj.target}"]
+
+    def _psp_ops(self):
+        code = self.code
+        if code.psp_mode == "linear" and np.ndim(self.proj._delay_steps) == 0:
+            return self._linear_ops()
+        ops = self._random_ops() + self._steps(code.psp_steps)
+        return ops + [self._reduce_op()]
+
+    def _presynaptic_input(self):
+        """Callable returning the vector ``g(pre)`` multiplied by the weights (shape (pre.size,))."""
+        code, buf, delays = self.code, self._buffer, self.proj._delay_steps
+        if code.psp_pre is None:
+            if buf is not None and code.psp_pre_key == "r":
+                return lambda: buf.row(delays)
+            x = self.pre._state[code.psp_pre_key]
+            return lambda: x
+        ns = dict(self.ns)
+        delayed = []
+        for ref in code.neuron_refs:
+            if ref.side == "pre" and ref.per_neuron:
+                ns[ref.name] = self.pre._state[ref.key]
+                if ref.key == "r" and buf is not None:
+                    delayed.append(code.psp_pre.args.index(ref.name) if ref.name in code.psp_pre.args else None)
+        out = ns["_psp_pre"] = self.xp.empty(self.pre.size, dtype=self.backend.float_dtype)
+        spec = code.psp_pre
+        args = [ns[a] for a in spec.args]
+        kernel = get_kernel(self.backend, spec.source, spec.args, [a.dtype for a in args])
+        positions = [p for p in delayed if p is not None]
+        if not positions:
+            call = kernel.bind(args, out)
+        else:
+            def call():
+                row = buf.row(delays)
+                for p in positions:
+                    args[p] = row
+                kernel(args, out)
+
+        def compute():
+            call()
+            return out
+
+        return compute
+
+    def _linear_ops(self):
+        backend, xp = self.backend, self.xp
+        x_of = self._presynaptic_input()
+        w = self.state["w"]
+        total = self._sum_array()
+        mean = self.code.operation == "mean"
+        target = xp.zeros(self.post.size, dtype=total.dtype) if mean else total
+        if self.nnz == self.pre.size * self.post.size and self.proj._storage_format in ("dense", "csr", "auto", "lil"):
+            matrix = w.reshape(self.post.size, self.pre.size)
+            tmp = xp.empty(self.post.size, dtype=total.dtype)
+            product = lambda: backend.dense_matvec_add(matrix, x_of(), target, tmp)  # noqa: E731
+        else:
+            shape, indptr, indices = (self.post.size, self.pre.size), self.full_indptr, self.indices
+            product = lambda: backend.csr_matvec_add(shape, indptr, indices, w, x_of(), target)  # noqa: E731
+        if not mean:
+            return [product]
+        counts = np.zeros(self.post.size)
+        counts[self.proj._conn.post_ranks] = self.lengths
+        inverse = xp.asarray(np.divide(1.0, counts, out=np.zeros_like(counts), where=counts > 0).astype(total.dtype))
+
+        def mean_op():
+            target[...] = 0
+            product()
+            total[...] += target * inverse
+
+        return [mean_op]
+
+    def _reduce_op(self):
+        backend, xp = self.backend, self.xp
+        psp, total = self.ns["_psp"], self._sum_array()
+        op = self.code.operation
+        reduced = xp.empty(self.ndend, dtype=psp.dtype)
+        starts, ranks = self.starts, self.post_ranks
+        scale = None
+        if op == "mean":
+            scale = xp.asarray((1.0 / self.lengths).astype(psp.dtype))
+        reduce_kind = "sum" if op == "mean" else op
+
+        def reduce():
+            backend.reduce_rows(reduce_kind, psp, starts, reduced)
+            if scale is not None:
+                reduced[...] *= scale
+            total[ranks] += reduced
+
+        return reduce

@@ -1,0 +1,77 @@
+"""A :class:`~annarray.core.synapse.Synapse` (with its pre/post neuron types) →
+:class:`SynapseDescription` (SymPy).
+
+``pre.x`` and ``post.x`` become the symbols ``_pre_x`` / ``_post_x``; the description lists
+them as :class:`~annarray.parser.items.NeuronRef` so that the code generator knows which
+neuron arrays each kernel gathers.
+"""
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+from annarray.errors import ParserError
+from annarray.parser.equations import parse_equations
+from annarray.parser.expressions import ExpressionContext, parse_expression
+
+__all__ = ["SynapseDescription", "describe_synapse", "DEFAULT_RATE_PSP"]
+
+DEFAULT_RATE_PSP = "w * pre.r"
+
+
+@dataclass
+class SynapseDescription:
+    """Everything the code generator needs about one synapse type in one projection.
+
+    :param name: the synapse's name (for messages).
+    :param attributes: name → :class:`~annarray.parser.declarations.Attribute` (``w`` included).
+    :param equations: :class:`~annarray.parser.equations.Equation` list (learning rules).
+    :param psp: SymPy expression of what one synapse transmits (rate-coded), or None.
+    :param operation: 'sum', 'max', 'min' or 'mean'.
+    :param context: the expression context (neuron references, random draws).
+    """
+
+    name: str
+    attributes: dict
+    equations: list
+    psp: object
+    operation: str
+    context: ExpressionContext
+
+
+def _neuron_attributes(neuron):
+    return {n: a.locality for n, a in neuron.attributes.items()} if neuron is not None else {}
+
+
+def describe_synapse(synapse, pre_neuron, post_neuron, constants=(), functions=None,
+                     default_method="explicit"):
+    """Parses ``synapse``'s equations with SymPy for a projection between neuron types.
+
+    :param pre_neuron: the presynaptic :class:`~annarray.core.neuron.Neuron` (for ``pre.x``).
+    :param post_neuron: the postsynaptic neuron type (for ``post.x``).
+    :param constants: names of the global Constants.
+    :param functions: name → (argument names, body) of global and local functions.
+    """
+    attributes = synapse.attributes
+    symbols = {name: sp.Symbol(name, real=True) for name in attributes}
+    for name in ("t", "dt"):
+        if name in symbols:
+            raise ParserError(f"'{name}' is a reserved name (time, time step); rename the attribute", synapse.name)
+        symbols[name] = sp.Symbol(name, real=True)
+    for name in constants:
+        symbols.setdefault(name, sp.Symbol(name, real=True))
+    ctx = ExpressionContext(
+        synapse.name,
+        symbols,
+        bool_names={n for n, a in attributes.items() if a.ctype == "bool"},
+        functions=dict(functions or {}),
+        local_names=set(),
+        constant_names=set(constants) - set(attributes),
+        prefixes={"pre": _neuron_attributes(pre_neuron), "post": _neuron_attributes(post_neuron)},
+    )
+    equations = parse_equations(synapse.equations, ctx, attributes, default_method)
+    psp = None
+    if synapse.type == "rate":
+        text = (synapse.psp or DEFAULT_RATE_PSP).strip()
+        psp = parse_expression(text, ctx, f"psp = {text}")
+    return SynapseDescription(synapse.name, attributes, equations, psp, synapse.operation, ctx)
