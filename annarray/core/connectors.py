@@ -6,8 +6,9 @@ arguments with the reference's names and defaults, then ``obj_name`` (the projec
 error messages) and ``rng`` (a ``numpy.random.Generator``, default ``config.get_rng()``).
 Views count neurons in their own order (index ``i`` is ``view.ranks[i]``); the Connectivity
 stores ranks in the whole populations. Weights and delays (ms) are a number, a
-``RandomDistribution`` (one draw per synapse, in synapse order) or an array of one value per
-synapse. Every error is a :class:`~annarray.errors.NetworkError`.
+``RandomDistribution`` (one draw per synapse) or an array of one value per synapse, both in
+synapse order (by postsynaptic rank, then presynaptic rank). Every error is a
+:class:`~annarray.errors.NetworkError`.
 """
 
 import math
@@ -229,9 +230,15 @@ def _profile(pre, post, weight_fn, threshold, allow_self_connections):
             np.concatenate(values))
 
 
+def _f32(x):
+    """``x`` rounded to single precision (the reference's connectors take C floats)."""
+    return float(np.float32(x))
+
+
 def _gaussian_fn(amp, sigma):
-    amp, sigma = np.float64(np.float32(amp)), np.float64(np.float32(sigma))
-    return lambda d2: (amp * np.exp(-d2.astype(np.float64) / (2.0 * sigma**2))).astype(np.float32)
+    """d2 (float32) -> amp * exp(-d2 / (2 sigma^2)) rounded to float32, as the reference."""
+    amp, sigma2 = _f32(amp), _f32(np.float32(sigma) * np.float32(sigma))
+    return lambda d2: (amp * np.exp(-d2.astype(np.float64) / (2.0 * sigma2))).astype(np.float32)
 
 
 def gaussian(pre, post, amp, sigma, delays=0.0, limit=0.01, allow_self_connections=False,
@@ -244,7 +251,7 @@ def gaussian(pre, post, amp, sigma, delays=0.0, limit=0.01, allow_self_connectio
     """
     _check_geometry(pre, post, "gaussian", obj_name, {"sigma": sigma})
     rows, lengths, cols, w = _profile(pre, post, _gaussian_fn(amp, sigma),
-                                      limit * abs(amp), allow_self_connections)
+                                      limit * abs(_f32(amp)), allow_self_connections)
     conn = from_rows(post.size, pre.size, rows, lengths, cols)
     return _attach(conn, w, delays, rng, obj_name)
 
@@ -262,8 +269,8 @@ def dog(pre, post, amp_pos, sigma_pos, amp_neg, sigma_neg, delays=0.0, limit=0.0
     def weight_fn(d2):
         return (pos(d2).astype(np.float64) - neg(d2).astype(np.float64)).astype(np.float32)
 
-    rows, lengths, cols, w = _profile(pre, post, weight_fn, limit * abs(amp_pos - amp_neg),
-                                      allow_self_connections)
+    threshold = limit * abs(_f32(np.float32(amp_pos) - np.float32(amp_neg)))
+    rows, lengths, cols, w = _profile(pre, post, weight_fn, threshold, allow_self_connections)
     conn = from_rows(post.size, pre.size, rows, lengths, cols)
     return _attach(conn, w, delays, rng, obj_name)
 

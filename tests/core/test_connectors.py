@@ -298,8 +298,7 @@ def test_fixed_probability_is_reproducible_with_the_same_generator():
     np.testing.assert_array_equal(a.weights, b.weights)
 
 
-def test_fixed_probability_rows_are_independent_of_block_boundaries():
-    # every pre neuron is chosen about equally often (no bias at row ends)
+def test_fixed_probability_picks_every_pre_neuron_equally_often():
     conn = C.fixed_probability(pop(100), pop(2000), 0.2, rng=rng(3))
     counts = np.bincount(conn.indices, minlength=100)
     assert abs(counts.mean() - 400) < 5 * np.sqrt(2000 * 0.2 * 0.8 / 100)
@@ -800,3 +799,20 @@ PATTERNS = {
 def test_every_pattern_builds_a_valid_recurrent_structure(name):
     p = pop(12)
     check_structure(PATTERNS[name](p, p))
+
+
+@pytest.mark.parametrize("name", sorted(PATTERNS))
+def test_small_blocks_give_the_same_structure(monkeypatch, name):
+    p = pop(12)
+    ann.setup(seed=3)
+    expected = PATTERNS[name](p, p)
+    monkeypatch.setattr(C, "_BLOCK", 5)  # one postsynaptic neuron (or a few) per block
+    ann.setup(seed=3)
+    conn = PATTERNS[name](p, p)
+    check_structure(conn)
+    if name not in ("fixed_probability", "fixed_number_pre", "fixed_number_post"):
+        assert pairs(conn) == pairs(expected)
+    elif name == "fixed_number_pre":
+        np.testing.assert_array_equal(conn.row_lengths(), 4)
+    elif name == "fixed_number_post":
+        np.testing.assert_array_equal(np.bincount(conn.indices, minlength=12), 4)
