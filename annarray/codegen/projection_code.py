@@ -85,10 +85,28 @@ def _updates(desc, syms, dt):
     return updates
 
 
+def _split_bounds(updates):
+    """``x = max(expr, lo)`` → ``x = expr`` then ``x = max(x, lo)`` (same for min): numexpr
+    would otherwise evaluate ``expr`` twice in its ``where()``."""
+    out = []
+    for upd, text in updates:
+        bounds = []
+        expr = upd.expr
+        while isinstance(expr, (sp.Max, sp.Min)) and len(expr.args) == 2 and any(a.is_number for a in expr.args):
+            bound = next(a for a in expr.args if a.is_number)
+            bounds.append((type(expr), bound))
+            expr = next(a for a in expr.args if a is not bound)
+        out.append((Update(upd.target, expr, upd.like), text))
+        sym = sp.Symbol(upd.target, real=True)
+        for kind, bound in reversed(bounds):
+            out.append((Update(upd.target, kind(sym, bound), upd.like), text))
+    return out
+
+
 def _steps(updates, namer, printer, localities, obj_name):
     """Gather and kernel steps for ``updates``, gathering each value once until it changes."""
     steps, fresh = [], set()
-    for upd, text in updates:
+    for upd, text in _split_bounds(updates):
         size = namer.locality(upd.like or upd.target, localities)
         if upd.like is not None:
             localities[upd.target] = size

@@ -153,8 +153,13 @@ class Projection:
         for name, attr in self.synapse_type.attributes.items():
             dtype = self._dtype(attr)
             shape = {"local": (nnz,), "semiglobal": (ndend,), "global": ()}[attr.locality]
-            state[name] = np.full(shape, attr.init, dtype=dtype)
-        state["w"][...] = conn.weights
+            if name == "w" and np.ndim(conn.weights) and attr.locality == "local" and conn.weights.dtype == dtype:
+                state[name] = conn.weights  # the connector's array becomes the weights: no copy
+            else:
+                state[name] = np.full(shape, attr.init, dtype=dtype)
+        if state["w"] is not conn.weights:
+            state["w"][...] = conn.weights
+        conn.weights = 0.0  # the weights live in the state only
         self._state = state
         self._post_view = _population(self.post) if not isinstance(self.post, PopulationView) else self.post
 
@@ -420,7 +425,7 @@ class Projection:
 
         w = self._host("w")
         delays = self._delay_steps * self._net.dt
-        return replace(self._conn, weights=np.array(w, dtype=np.float64),
+        return replace(self._conn, weights=np.array(w, dtype=np.float64, copy=True),
                        delays=float(delays) if np.ndim(delays) == 0 else np.asarray(delays, dtype=np.float64))
 
     def save(self, filename):
@@ -439,10 +444,11 @@ class Projection:
         self._net._plan_dirty = True
 
     def reset(self, attributes=-1, synapses=False):
-        """Restores the synaptic attributes to their values at compile time."""
+        """Restores the synaptic variables (all, or the listed ones) to their values at
+        compile time. Parameters keep their current values."""
         if not self._net.compiled or self._conn is None:
             return
-        names = self.attributes if attributes == -1 else list(attributes)
+        names = self.variables if attributes == -1 else [n for n in attributes if n in self.variables]
         xp = self._net._backend.xp
         for name in names:
             self._attribute(name)
@@ -453,7 +459,9 @@ class Projection:
         """Moves the attributes to the backend and builds the step operations."""
         self._runtime = ops_class(self, code, backend, shared, delay_buffer)
         self._state = self._runtime.state
-        self._reset_values = {n: backend.to_host(a) for n, a in self._state.items()}
+        # reset() restores the variables (parameters keep their values: no copy of the weights
+        # of non-plastic projections is kept)
+        self._reset_values = {n: backend.to_host(self._state[n]) for n in self.variables}
 
     def _psp_ops(self):
         return self._runtime.psp_ops

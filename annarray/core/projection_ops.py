@@ -42,8 +42,14 @@ class ProjectionOps:
         conn = proj._conn
         self.pre, self.post = _population(proj.pre), _population(proj.post)
         self.nnz, self.ndend = int(conn.indptr[-1]), len(conn.post_ranks)
-        itype = backend.index_dtype(max(self.nnz, self.pre.size, self.post.size) + 1)
-        self.indices = xp.asarray(conn.indices.astype(itype))
+        # gathers want native (int64) indices; a projection without per-synapse gathers keeps
+        # the smallest type SciPy's kernels accept (4 bytes per synapse)
+        per_synapse_psp = code.psp_mode == "general" or np.ndim(proj._delay_steps) > 0
+        steps = code.learning + (code.psp_steps if per_synapse_psp else [])
+        gathers = any(isinstance(s, Gather) and s.kind != "postd" for s in steps)
+        itype = np.int64 if gathers else backend.index_dtype(max(self.nnz, self.pre.size, self.post.size) + 1)
+        conn.indices = conn.indices.astype(itype, copy=False)  # shared with the connectivity
+        self.indices = xp.asarray(conn.indices)
         self.post_ranks = xp.asarray(conn.post_ranks.astype(itype))
         self.starts = xp.asarray(conn.indptr[:-1].astype(np.int64))
         self.full_indptr = xp.asarray(proj._full_indptr().astype(itype))
@@ -83,9 +89,8 @@ class ProjectionOps:
             elif kind == "postd":
                 idx = self.post_ranks
             else:
-                dend = np.repeat(np.arange(self.ndend), self.lengths)
-                idx = dend if kind == "sg" else conn.post_ranks[dend]
-                idx = xp.asarray(idx.astype(self.indices.dtype))
+                idx = np.repeat(np.arange(self.ndend) if kind == "sg" else conn.post_ranks, self.lengths)
+                idx = xp.asarray(idx.astype(self.indices.dtype, copy=False))
             self._index_cache[kind] = idx
         return self._index_cache[kind]
 
