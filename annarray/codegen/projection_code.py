@@ -149,7 +149,8 @@ def generate_projection_code(desc, dt):
     """Kernels of a synapse description for time step ``dt`` (ms)."""
     ctx = desc.context
     syms = ctx.symbols
-    printer = NumexprPrinter(values={"dt": dt}, bool_names=ctx.bool_names)
+    # dt stays a name: learning with enable_learning(period=P) integrates with dt * P steps
+    printer = NumexprPrinter(values={}, bool_names=ctx.bool_names)
     namer = _Namer(desc)
     localities = {n: a.locality for n, a in desc.attributes.items()}
     updates = _updates(desc, syms, syms["dt"])

@@ -1,9 +1,11 @@
 """Ring buffer of a population's past rates, for delayed rate-coded transmission.
 
-The buffer has ``depth = max_delay + 1`` rows of shape ``(size,)``. At the start of each step
-the current values (those of the previous step's end) are copied into the next row, so that
-row ``(head - d) % depth`` holds the values delayed by ``d`` more steps. Only the depth the
-longest delay needs is kept.
+The buffer has ``depth`` rows of shape ``(size,)``. After the neuron updates of each step the
+new values are copied into the next row (the reference's "delay queue" stage), so that
+``row(k)`` holds the values of ``k`` steps before the newest. A projection with a delay of
+``d`` steps reads ``row(d - 1)``, both when transmitting (start of the next step) and in its
+learning rules (same step): the measured behaviour of the reference
+(docs/reference_facts.md, J1-J2). Only the depth the longest delay needs is kept.
 """
 
 import numpy as np
@@ -15,14 +17,14 @@ class DelayBuffer:
     """Past values of ``population``'s variable ``name`` (default the rate ``r``).
 
     :param source: the population's state array, shape ``(size,)``.
-    :param max_delay: longest delay served, in steps.
+    :param depth: number of rows (the longest delay served, in steps).
     """
 
-    def __init__(self, backend, source, max_delay):
+    def __init__(self, backend, source, depth):
         self.backend = backend
         xp = self.xp = backend.xp
         self.source = source
-        self.depth = int(max_delay) + 1
+        self.depth = max(int(depth), 1)
         self.size = source.shape[0]
         self.buffer = xp.empty((self.depth, self.size), dtype=source.dtype)
         self.head = 0
@@ -35,7 +37,7 @@ class DelayBuffer:
         self.head = 0
 
     def push(self):
-        """Stores the current values as the newest row (start of a step)."""
+        """Stores the current values as the newest row (after the neuron updates)."""
         self.head = (self.head + 1) % self.depth
         self.buffer[self.head] = self.source
 
@@ -43,13 +45,14 @@ class DelayBuffer:
         """Values ``delay`` steps before the newest (shape ``(size,)``, a view)."""
         return self.buffer[(self.head - delay) % self.depth]
 
-    def flat_offsets(self, delays, indices):
-        """Constant part of the flat positions of per-synapse delayed values: ``(-d mod depth)
-        * size + pre`` (see :meth:`gather`)."""
-        return ((-np.asarray(delays, dtype=np.int64)) % self.depth) * self.size + np.asarray(indices, dtype=np.int64)
+    def flat_offsets(self, rows_back, indices):
+        """Constant part of the flat positions of per-synapse delayed values: ``(-k mod depth)
+        * size + pre`` for synapses reading ``row(k)`` (see :meth:`gather`)."""
+        back = np.asarray(rows_back, dtype=np.int64)
+        return ((-back) % self.depth) * self.size + np.asarray(indices, dtype=np.int64)
 
     def gather(self, offsets, scratch, out):
-        """``out[s] = value of pre[s] delayed by d[s]`` for per-synapse ``offsets``."""
+        """``out[s] = row(k[s])[pre[s]]`` for the per-synapse ``offsets``."""
         xp = self.xp
         xp.add(offsets, self.head * self.size, out=scratch)
         xp.remainder(scratch, self.depth * self.size, out=scratch)

@@ -67,6 +67,20 @@ def _source(obj, owner, name, xp):
     return arr, index, index.stop - index.start
 
 
+def _per_dendrite(data, indptr):
+    """Per-synapse recordings ``(steps, nb_synapses)`` → ``(steps, dendrites, synapses)`` when
+    all dendrites have the same size, else a ``(steps, dendrites)`` object array of lists
+    (the reference's shapes, docs/reference_facts.md J6)."""
+    lengths = np.diff(indptr)
+    if lengths.size and np.all(lengths == lengths[0]):
+        return data.reshape(data.shape[0], lengths.size, int(lengths[0]))
+    out = np.empty((data.shape[0], lengths.size), dtype=object)
+    for k, (a, b) in enumerate(zip(indptr[:-1], indptr[1:])):  # read-out, not simulation
+        for step in range(data.shape[0]):
+            out[step, k] = data[step, a:b].tolist()
+    return out
+
+
 class Monitor:
     """Records variables of a population, a view, a single neuron, a projection or a dendrite.
 
@@ -223,6 +237,9 @@ class Monitor:
             elif data.shape[1] == 1 and (self._population._attribute(v).locality == "global" or (
                     hasattr(self.object, "_slice") and self._population._attribute(v).locality == "semiglobal")):
                 data = data[:, 0]
+            elif getattr(self.object, "synapse_type", None) is not None and \
+                    self._population._attribute(v).locality == "local":
+                data = _per_dendrite(data, self.object._conn.indptr)
             elif reshape:
                 data = data.reshape((data.shape[0],) + tuple(self.object.geometry))
             out[v] = data

@@ -262,9 +262,9 @@ class Network:
         from annarray.core.delays import DelayBuffer
         from annarray.core.projection_ops import ProjectionOps
 
-        depth = {}
+        depth = {}  # rows of each population's delay buffer: the longest delay in steps
         for proj in self.projections:
-            if proj._conn is not None and np.size(proj._delay_steps) and np.max(proj._delay_steps) > 0:
+            if np.size(proj._delay_steps) and np.max(proj._delay_steps) > 1:
                 pre = getattr(proj.pre, "population", proj.pre)
                 depth[pre.name] = max(depth.get(pre.name, 0), int(np.max(proj._delay_steps)))
         self._delay_buffers = {}
@@ -275,7 +275,7 @@ class Network:
                 self._delay_buffers[pop.name] = DelayBuffer(backend, pop._state["r"], depth[pop.name])
         for proj in self.projections:
             proj._instantiate(codes[proj.name], backend, shared,
-                              lambda pop, _max: self._delay_buffers[pop.name], ProjectionOps)
+                              lambda pop: self._delay_buffers[pop.name], ProjectionOps)
 
     def _write_sources(self, codes):
         folder = os.path.join(self.directory, "generated")
@@ -288,18 +288,20 @@ class Network:
             logger.warning("could not write the generated sources in %s: %s", folder, err)
 
     def _build_plan(self):
-        plan = [buf.push for buf in self._delay_buffers.values()]
+        plan = []
         fed = {}
         for proj in self.projections:
             post = getattr(proj.post, "population", proj.post)
             arr = post._state[f"_sum_{proj.target}"]
             fed[id(arr)] = arr
         plan += [_filler(arr.fill) for arr in fed.values()]
-        for proj in self.projections:
+        # projections reading pre.sum()/post.sum() transmit after the others (same-step sums)
+        for proj in sorted(self.projections, key=lambda p: p._runtime.reads_sums):
             plan.extend(proj._psp_ops())
         for pop in self.populations:
             if pop.enabled:
                 plan.extend(pop._ops)
+        plan += [buf.push for buf in self._delay_buffers.values()]  # the reference's delay queues
         # global operations see every population after its update (one-step lag in equations)
         for pop in self.populations:
             if pop.enabled:

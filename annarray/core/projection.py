@@ -71,7 +71,7 @@ class Projection:
         self._delay_steps = 0  # int, or int array (nb_synapses,) for non-uniform delays
         self._single_weight = False
         self._connector_name = None
-        self._learning = {"enabled": True, "period": None, "offset": 0.0}
+        self._learning = {"enabled": True, "period": 1, "offset": 0}  # in steps
         self._ops = {}
         self._storage_format = "csr"
         self.connector_description = ""
@@ -295,8 +295,8 @@ class Projection:
     def _get_delay(self):
         self._check_connected()
         dt = self._net.dt
-        if np.ndim(self._delay_steps) == 0:
-            return self._delay_steps * dt
+        if np.ndim(self._delay_steps) == 0:  # 0 and 1 step are the same delay (reads dt)
+            return max(self._delay_steps, 1) * dt
         return self._split(self._delay_steps * dt)
 
     def set(self, values):
@@ -434,9 +434,34 @@ class Projection:
 
     # -- learning -------------------------------------------------------------------------
     def enable_learning(self, period=None, offset=None):
-        """Updates the synaptic variables at each step (or every ``period`` ms from ``offset``)."""
-        self._learning = {"enabled": True, "period": period, "offset": offset or 0.0}
+        """Updates the synaptic variables at each step, or every ``period`` ms.
+
+        As in the reference, the updates happen at the steps where ``(step - offset) % period
+        == 0`` (``offset`` counted from the current time when given, else 0), and the
+        equations then integrate over ``period`` ms (their ``dt`` becomes ``period``).
+        """
+        dt = self._net.dt
+        if period is None:
+            if offset is not None:
+                raise NetworkError(f"projection '{self.name}': enable_learning(offset=) needs a period")
+            period_steps, offset_steps = 1, 0
+        else:
+            period_steps = int(period / dt)
+            if period_steps < 1:
+                raise NetworkError(f"projection '{self.name}': the learning period ({period} ms) is shorter than dt")
+            offset_steps = 0
+            if offset is not None:
+                if not 0 <= offset < period:
+                    raise NetworkError(f"projection '{self.name}': the learning offset must lie in [0, period)")
+                offset_steps = int(int((self._net.get_time() % period + offset) % period) / dt)
+        self._learning = {"enabled": True, "period": period_steps, "offset": offset_steps}
+        self._apply_learning_dt()
         self._net._plan_dirty = True
+
+    def _apply_learning_dt(self):
+        runtime = getattr(self, "_runtime", None)
+        if runtime is not None:
+            runtime.learning_dt[...] = self._net.dt * self._learning["period"]
 
     def disable_learning(self, update=None):
         """Freezes the synaptic variables (transmission goes on)."""
@@ -459,6 +484,7 @@ class Projection:
         """Moves the attributes to the backend and builds the step operations."""
         self._runtime = ops_class(self, code, backend, shared, delay_buffer)
         self._state = self._runtime.state
+        self._apply_learning_dt()
         # reset() restores the variables (parameters keep their values: no copy of the weights
         # of non-plastic projections is kept)
         self._reset_values = {n: backend.to_host(self._state[n]) for n in self.variables}
@@ -472,15 +498,12 @@ class Projection:
         learning = self._learning
         if not ops or not learning["enabled"] or not self._net._learning_enabled:
             return []
-        if learning["period"] is None:
+        if learning["period"] == 1:
             return list(ops)
-        dt = self._net.dt
-        period = max(1, int(round(learning["period"] / dt)))
-        offset = int(round(learning["offset"] / dt)) % period
-        net = self._net
+        period, offset, net = learning["period"], learning["offset"], self._net
 
         def gated():
-            if net._step % period == offset:
+            if (net._step - offset) % period == 0:
                 for op in ops:
                     op()
 

@@ -45,6 +45,7 @@ class ProjectionOps:
         # gathers want native (int64) indices; a projection without per-synapse gathers keeps
         # the smallest type SciPy's kernels accept (4 bytes per synapse)
         per_synapse_psp = code.psp_mode == "general" or np.ndim(proj._delay_steps) > 0
+        self.reads_sums = any(r.key.startswith("_sum_") for r in code.neuron_refs)
         steps = code.learning + (code.psp_steps if per_synapse_psp else [])
         gathers = any(isinstance(s, Gather) and s.kind != "postd" for s in steps)
         itype = np.int64 if gathers else backend.index_dtype(max(self.nnz, self.pre.size, self.post.size) + 1)
@@ -58,15 +59,21 @@ class ProjectionOps:
         self.state = self._state_arrays()
         self.ns = {**shared, **self.state}
         self._bind_neuron_refs()
+        # a delay of d steps reads the rates d - 1 rows back in the pre population's buffer
+        # (transmission already reads the previous step's rates: delays 0 and 1 are the same)
+        self._rows_back = np.maximum(np.asarray(proj._delay_steps) - 1, 0)
         self._buffer = None
-        delays = proj._delay_steps
-        if np.ndim(delays) or delays > 0:
-            self._buffer = delay_buffer(self.pre, int(np.max(delays)) if np.size(delays) else 0)
-        if np.ndim(delays):
-            self._offsets = xp.asarray(self._buffer.flat_offsets(delays, conn.indices))
+        if np.ndim(self._rows_back) or self._rows_back > 0:
+            self._buffer = delay_buffer(self.pre)
+        if np.ndim(self._rows_back):
+            self._offsets = xp.asarray(self._buffer.flat_offsets(self._rows_back, conn.indices))
             self._scratch = xp.empty(self.nnz, dtype=np.int64)
         self.rng = backend.new_generator(shared["_seed_sequence"].spawn(1)[0])
+        dt = proj._net.dt
+        self.ns["dt"] = xp.asarray(np.asarray(dt, dtype=backend.float_dtype))
         self.psp_ops = self._psp_ops() if code.psp_mode else []
+        # the learning kernels read their own dt: dt * period under enable_learning(period=)
+        self.learning_dt = self.ns["dt"] = xp.asarray(np.asarray(dt, dtype=backend.float_dtype))
         self.learning_ops = self._random_ops() + self._steps(code.learning)
 
     # -- arrays ---------------------------------------------------------------------------
@@ -127,7 +134,7 @@ class ProjectionOps:
 
     def _delayed_gather(self, out):
         buf, backend, index = self._buffer, self.backend, self.indices
-        delays = self.proj._delay_steps
+        delays = int(self._rows_back) if np.ndim(self._rows_back) == 0 else self._rows_back
         if np.ndim(delays):
             offsets, scratch = self._offsets, self._scratch
             return lambda: buf.gather(offsets, scratch, out)
@@ -167,14 +174,15 @@ class ProjectionOps:
 
     def _psp_ops(self):
         code = self.code
-        if code.psp_mode == "linear" and np.ndim(self.proj._delay_steps) == 0:
+        if code.psp_mode == "linear" and np.ndim(self._rows_back) == 0:
             return self._linear_ops()
         ops = self._random_ops() + self._steps(code.psp_steps)
         return ops + [self._reduce_op()]
 
     def _presynaptic_input(self):
         """Callable returning the vector ``g(pre)`` multiplied by the weights (shape (pre.size,))."""
-        code, buf, delays = self.code, self._buffer, self.proj._delay_steps
+        code, buf = self.code, self._buffer
+        delays = int(self._rows_back) if buf is not None else 0
         if code.psp_pre is None:
             if buf is not None and code.psp_pre_key == "r":
                 return lambda: buf.row(delays)

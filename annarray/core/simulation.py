@@ -86,7 +86,7 @@ def enable_learning(projections=None, period=None, offset=None, net_id=0):
     net = _net(net_id)
     net._learning_enabled = True
     for proj in projections if projections is not None else net.projections:
-        proj.enable_learning(period, offset)
+        proj.enable_learning(period, offset)  # no period: every step again, as the reference
     net._plan_dirty = True
 
 

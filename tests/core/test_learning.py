@@ -103,15 +103,26 @@ def test_global_disable_learning(paradigm):
     np.testing.assert_allclose(np.array(proj.w), 0.5)
 
 
-def test_learning_period(paradigm):
+@pytest.mark.parametrize("period, offset, updated", [(2.0, None, (0, 2, 4)), (2.0, 1.0, (1, 3, 5)), (3.0, 1.0, (1, 4))])
+def test_learning_period(paradigm, period, offset, updated):
+    """Reference (J7): updates where (step - offset) % period == 0, counted from t = 0, and the
+    equations integrate over the period (dt becomes dt * period)."""
     pre, post, proj = _setup(ann.Hebb(eta=0.01))
     ann.compile()
-    proj.enable_learning(period=2.0)
-    ann.simulate(4)
+    proj.enable_learning(period=period, offset=offset)
+    ann.simulate(6)
     w = np.full((3, 4), 0.5)
-    for n in (0, 2):
-        w = w + 0.01 * np.outer(_rate_values(post, n), _rate_values(pre, n))
+    for n in updated:
+        w = w + period * 0.01 * np.outer(_rate_values(post, n), _rate_values(pre, n))
     np.testing.assert_allclose(np.array(proj.w), w)
+
+
+def test_learning_offset_needs_a_period():
+    pre, post, proj = _setup(ann.Hebb())
+    with pytest.raises(ann.AnnarrayError, match="period"):
+        proj.enable_learning(offset=1.0)
+    with pytest.raises(ann.AnnarrayError, match="offset"):
+        proj.enable_learning(period=2.0, offset=2.0)
 
 
 def test_semiglobal_cannot_read_per_synapse_value():

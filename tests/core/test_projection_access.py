@@ -241,3 +241,31 @@ def test_network_copy_keeps_projection(paradigm):
     net.compile()
     net.simulate(2)
     np.testing.assert_allclose(net.get(post).sum("exc"), [7.0, 3.0])
+
+
+def test_projection_monitor_ragged_dendrites(paradigm):
+    """Reference shapes (J6): (steps, dendrites, synapses) when the dendrites have one size,
+    else a (steps, dendrites) object array of lists."""
+    pre = ann.Population(3, ann.Neuron(equations="r = 1.0"), name="pre")
+    post = ann.Population(2, ann.Neuron(equations="r = 1.0"), name="post")
+    proj = ann.Projection(pre, post, "exc", ann.Hebb(eta=0.5))
+    proj.connect_from_matrix([[1.0, 2.0, 3.0], [None, 4.0, None]])
+    m = ann.Monitor(proj, "w")
+    ann.compile()
+    ann.simulate(2)
+    data = m.get("w")
+    assert data.shape == (2, 2) and data.dtype == object
+    assert data[1, 0] == [2.0, 3.0, 4.0] and data[1, 1] == [5.0]
+
+
+def test_pre_sum_in_psp_does_not_depend_on_creation_order(paradigm):
+    src = ann.Population(2, ann.Neuron(parameters="r0 = 0.0", equations="r = r0"), name="src")
+    src.r0 = [1.0, 2.0]
+    mid = ann.Population(2, ann.Neuron(equations="r = 0.0"), name="mid")
+    out = ann.Population(1, ann.Neuron(equations="r = sum(exc)"), name="out")
+    ann.Projection(mid, out, "exc", ann.Synapse(psp="w * pre.sum(exc)")).connect_all_to_all(1.0)
+    ann.Projection(src, mid, "exc").connect_one_to_one(1.0)
+    ann.compile()
+    ann.simulate(2)
+    # reference (J10-12): pre.sum(exc) is the sum computed at the start of the same step
+    np.testing.assert_allclose(out.sum("exc"), [3.0])

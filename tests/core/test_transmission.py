@@ -152,18 +152,19 @@ def test_pre_sum_and_global_operation_in_psp(paradigm):
     np.testing.assert_allclose(post.sum("exc"), [(1 - 2) + (2 - 2) + (3 - 2)])
 
 
-@pytest.mark.parametrize("delay", [1.0, 2.0, 3.0])
+@pytest.mark.parametrize("delay", [0.0, 1.0, 2.0, 3.0])
 def test_uniform_delay_shifts_by_whole_steps(paradigm, delay):
+    """Measured on the reference (docs/reference_facts.md J1): with r = t + 1 and dt = 1, post r
+    after steps 1..8 is [0,1,...,7] without delay, [0,0,1,...] with delay 2, [0,0,0,1,...]
+    with delay 3; delays 0 and 1 behave as no delay."""
     pre = ann.Population(1, ann.Neuron(equations="r = t + 1"))
     post = ann.Population(1, _reader())
     ann.Projection(pre, post, "exc").connect_all_to_all(1.0, delays=delay)
     m = ann.Monitor(post, "r")
     ann.compile()
     ann.simulate(8)
-    d = int(delay)
-    # without delay, step n reads n (see test_sum_uses_previous_step_rates); values before
-    # the first step are the initial rate 0
-    expected = [max(n - d, 0) for n in range(8)]
+    shift = max(int(delay) - 1, 0)
+    expected = [max(n - shift, 0) for n in range(8)]
     np.testing.assert_allclose(m.get("r")[:, 0], expected)
 
 
@@ -175,17 +176,46 @@ def test_non_uniform_delays_per_synapse(paradigm):
     m = ann.Monitor(post, "r")
     ann.compile()
     ann.simulate(8)
-    expected = [max(n - 1, 0) + 100 * max(n - 3, 0) for n in range(8)]
+    # each synapse follows the uniform rule with its own delay (reference, J1)
+    expected = [n + 100 * max(n - 2, 0) for n in range(8)]
     np.testing.assert_allclose(m.get("r")[:, 0], expected)
 
 
-def test_delay_rounded_to_steps(paradigm):
+def test_non_uniform_delays_from_matrix(paradigm):
+    pre = ann.Population(3, ann.Neuron(parameters="k = 1.0", equations="r = k * (t + 1)"))
+    pre.k = [1.0, 10.0, 100.0]
+    post = ann.Population(1, _reader())
+    ann.Projection(pre, post, "exc").connect_from_matrix([[1.0, 1.0, 1.0]], delays=np.array([[0.0, 2.0, 4.0]]))
+    m = ann.Monitor(post, "r")
+    ann.compile()
+    ann.simulate(8)
+    expected = [n + 10 * max(n - 1, 0) + 100 * max(n - 3, 0) for n in range(8)]
+    np.testing.assert_allclose(m.get("r")[:, 0], expected)
+
+
+@pytest.mark.parametrize("delay, steps", [(1.1, 2), (1.25, 2), (0.75, 2), (1.4, 3)])
+def test_delay_rounded_to_steps(delay, steps):
+    """Delays are rounded to the nearest step, halves to even (reference, J1: Python round)."""
     ann.setup(dt=0.5)
     pre = ann.Population(1, ann.Neuron(equations="r = t + 0.5"))
     post = ann.Population(1, _reader())
-    proj = ann.Projection(pre, post, "exc").connect_all_to_all(1.0, delays=1.1)
+    proj = ann.Projection(pre, post, "exc").connect_all_to_all(1.0, delays=delay)
+    assert proj.delay == pytest.approx(steps * 0.5)
+
+
+def test_delayed_rates_in_learning_rule(paradigm):
+    """Reference (J2): with a delay of d steps, pre.r in the synaptic equations is the rate
+    d - 1 steps back; with pre r = n and post r = 10 n after step n, delay 2 gives
+    w = [0, 20, 80, 200, 400, 700]."""
+    pre = ann.Population(1, ann.Neuron(equations="r = t + 1"))
+    post = ann.Population(1, ann.Neuron(equations="r = 10 * (t + 1)"))
+    syn = ann.Synapse(equations="a = pre.r\n dw/dt = pre.r * post.r")
+    proj = ann.Projection(pre, post, "exc", syn).connect_all_to_all(0.0, delays=2.0)
+    ma = ann.Monitor(proj, ["a", "w"])
     ann.compile()
-    assert proj.delay == pytest.approx(1.0)
+    ann.simulate(6)
+    np.testing.assert_allclose(ma.get("a").reshape(6), [0, 1, 2, 3, 4, 5])
+    np.testing.assert_allclose(ma.get("w").reshape(6), [0, 20, 80, 200, 400, 700])
 
 
 def test_negative_delay_refused():
