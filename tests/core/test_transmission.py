@@ -222,3 +222,43 @@ def test_negative_delay_refused():
     pre, post = _network([1.0])
     with pytest.raises(ann.AnnarrayError, match="delay"):
         ann.Projection(pre, post, "exc").connect_all_to_all(1.0, delays=-1.0)
+
+
+CONNECTORS = {
+    "all_to_all": lambda p: p.connect_all_to_all(ann.Uniform(0, 1)),
+    "one_to_one": lambda p: p.connect_one_to_one(ann.Uniform(0, 1)),
+    "gaussian": lambda p: p.connect_gaussian(amp=1.0, sigma=0.3),
+    "dog": lambda p: p.connect_dog(amp_pos=1.0, sigma_pos=0.2, amp_neg=0.5, sigma_neg=0.4),
+    "fixed_probability": lambda p: p.connect_fixed_probability(0.3, ann.Uniform(0, 1)),
+    "fixed_number_pre": lambda p: p.connect_fixed_number_pre(5, ann.Uniform(0, 1)),
+    "fixed_number_post": lambda p: p.connect_fixed_number_post(5, ann.Uniform(0, 1)),
+    "with_func": None,  # needs an argument: see the test
+}
+
+
+def _diagonal_band(pre, post, width):
+    lil = ann.LILConnectivity()
+    for rank in range(post.size):
+        ranks = [r for r in range(rank - width, rank + width + 1) if 0 <= r < pre.size]
+        lil.add(rank, ranks, [0.5 + 0.1 * r for r in ranks], [0.0] * len(ranks))
+    return lil
+
+
+@pytest.mark.parametrize("name", sorted(CONNECTORS))
+def test_every_connector_transmits_its_matrix(paradigm, name):
+    """sum(exc) equals the projection's own weight matrix times the rates (the matrices
+    themselves are checked by hand in test_connectors.py)."""
+    ann.setup(seed=7)
+    rates = np.linspace(0.1, 2.0, 20)
+    pre = ann.Population(20, _input_neuron())
+    pre.r0 = rates
+    post = ann.Population(20, _reader())
+    proj = ann.Projection(pre, post, "exc")
+    if name == "with_func":
+        proj.connect_with_func(_diagonal_band, width=2)
+    else:
+        CONNECTORS[name](proj)
+    ann.compile()
+    ann.simulate(2)
+    assert proj.nb_synapses > 0
+    np.testing.assert_allclose(post.sum("exc"), proj.connectivity_matrix() @ rates, rtol=1e-12)
