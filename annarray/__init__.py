@@ -8,23 +8,63 @@ import logging
 
 from annarray import config
 from annarray.config import dt, get_config, set_seed, setup
+from annarray.core.connectivity import CSR, LILConnectivity
+from annarray.core.dendrite import Dendrite, IndividualSynapse
 from annarray.core.globals import Constant, add_function, functions
 from annarray.core.monitor import Monitor
 from annarray.core.network import Network
 from annarray.core.neuron import Neuron
 from annarray.core.population import IndividualNeuron, Population, PopulationView
-from annarray.core.connectivity import CSR, LILConnectivity
-from annarray.core.dendrite import Dendrite, IndividualSynapse
 from annarray.core.projection import Projection
+from annarray.core.random import (
+                                  Binomial,
+                                  DiscreteUniform,
+                                  Exponential,
+                                  Gamma,
+                                  LogNormal,
+                                  Normal,
+                                  RandomDistribution,
+                                  Uniform,
+)
+from annarray.core.simulation import (
+                                  clear,
+                                  compile,
+                                  disable_learning,
+                                  enable_learning,
+                                  get_current_step,
+                                  get_population,
+                                  get_projection,
+                                  get_time,
+                                  monitors,
+                                  populations,
+                                  projections,
+                                  reset,
+                                  set_current_step,
+                                  set_time,
+                                  simulate,
+                                  simulate_until,
+                                  step,
+)
 from annarray.core.synapse import Synapse
-from annarray.core.random import (Binomial, DiscreteUniform, Exponential, Gamma, LogNormal, Normal,
-                                  RandomDistribution, Uniform)
-from annarray.core.simulation import (clear, compile, disable_learning, enable_learning,
-                                      get_current_step, get_population, get_projection, get_time,
-                                      monitors, populations, projections, reset, set_current_step,
-                                      set_time, simulate, simulate_until, step)
 from annarray.errors import AnnarrayError, InvalidConfiguration
-from annarray.models import IBCM, DefaultRateCodedSynapse, Hebb, LeakyIntegrator, Oja
+from annarray.models import (
+                                  IBCM,
+                                  STDP,
+                                  STP,
+                                  DefaultRateCodedSynapse,
+                                  DefaultSpikingSynapse,
+                                  EIF_cond_alpha_isfa_ista,
+                                  EIF_cond_exp_isfa_ista,
+                                  Hebb,
+                                  HH_cond_exp,
+                                  IF_cond_alpha,
+                                  IF_cond_exp,
+                                  IF_curr_alpha,
+                                  IF_curr_exp,
+                                  Izhikevich,
+                                  LeakyIntegrator,
+                                  Oja,
+)
 
 __version__ = "0.1.0"
 
@@ -39,7 +79,9 @@ __all__ = [
     "monitors", "clear", "AnnarrayError", "InvalidConfiguration", "LeakyIntegrator",
     "Synapse", "Projection", "Dendrite", "IndividualSynapse", "CSR", "LILConnectivity",
     "get_projection", "enable_learning", "disable_learning",
-    "DefaultRateCodedSynapse", "Hebb", "Oja", "IBCM",
+    "DefaultRateCodedSynapse", "Hebb", "Oja", "IBCM", "DefaultSpikingSynapse", "STP", "STDP",
+    "Izhikevich", "IF_curr_exp", "IF_cond_exp", "IF_curr_alpha", "IF_cond_alpha", "HH_cond_exp",
+    "EIF_cond_exp_isfa_ista", "EIF_cond_alpha_isfa_ista",
 ]
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())

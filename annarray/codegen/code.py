@@ -4,7 +4,7 @@
 compile cache pickles; a warm ``compile()`` only unpickles it and builds the kernels.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 __all__ = ["KernelSpec", "PopulationCode", "Gather", "ProjectionCode"]
 
@@ -29,7 +29,24 @@ class KernelSpec:
 
 @dataclass
 class PopulationCode:
-    """The generated code of one neuron type (see :func:`generate_population_code`)."""
+    """The generated code of one neuron type (see :func:`generate_population_code`).
+
+    Spiking neurons have two variants of the per-step kernels, chosen per population at
+    instantiation: without a refractory period (``update``, ``spike``, ``axon_spike``) and
+    with one (``update_refractory``, ``spike_refractory``, ``axon_spike_refractory``), where
+    the per-neuron step counter ``_refractory_remaining`` (> 0: refractory) freezes the
+    neuron's variables (except the conductances ``g_*``) and blocks its spikes; the
+    population counts it down and sets it at each spike.
+
+    :param spike: ``_spiked = condition`` kernel (bool per neuron), or None (rate-coded).
+    :param reset: kernels applied where ``_spiked``, in order.
+    :param axon_spike: ``_axon_spiked = condition and not spike condition`` (evaluated after
+        the reset), or None.
+    :param axon_reset: kernels applied where ``_axon_spiked``.
+    :param refractory: None, ``('value', ms)`` or ``('attribute', name)``.
+    :param conductances: ``g_<target>`` arrays filled with 0 after the equations.
+    :param conductance_targets: targets of every ``g_<target>`` the equations read.
+    """
 
     name: str
     targets: list
@@ -40,6 +57,22 @@ class PopulationCode:
     reset: list = field(default_factory=list)
     stop: KernelSpec | None = None
     stop_mode: str = "any"
+    update_refractory: list = field(default_factory=list)
+    spike_refractory: KernelSpec | None = None
+    axon_spike: KernelSpec | None = None
+    axon_spike_refractory: KernelSpec | None = None
+    axon_reset: list = field(default_factory=list)
+    refractory: tuple | None = None
+    conductances: list = field(default_factory=list)
+    conductance_targets: list = field(default_factory=list)
+
+    def __setstate__(self, state):
+        # code pickled by an older annarray lacks fields: the compile cache reads the
+        # AttributeError as a miss and generates the code again
+        missing = {f.name for f in fields(self)} - set(state)
+        if missing:
+            raise AttributeError(f"cached code of an older format (no {', '.join(sorted(missing))})")
+        self.__dict__.update(state)
 
     def source_text(self):
         """Human-readable listing of the kernels, written to the compile directory."""
@@ -51,8 +84,17 @@ class PopulationCode:
         lines.append("# update")
         lines += [f"{k.target} = {k.source}" for k in self.update]
         if self.spike:
+            lines += [f"{name} = 0.0" for name in self.conductances]
             lines += ["# spike", f"{self.spike.target} = {self.spike.source}"]
             lines += ["# reset"] + [f"{k.target} = {k.source}" for k in self.reset]
+            if self.axon_spike:
+                lines += ["# axon spike", f"{self.axon_spike.target} = {self.axon_spike.source}"]
+                lines += ["# axon reset"] + [f"{k.target} = {k.source}" for k in self.axon_reset]
+            lines += [f"# refractory period: {self.refractory}", "# update (refractory variant)"]
+            lines += [f"{k.target} = {k.source}" for k in self.update_refractory]
+            lines += [f"{self.spike_refractory.target} = {self.spike_refractory.source}"]
+            if self.axon_spike_refractory:
+                lines += [f"{self.axon_spike_refractory.target} = {self.axon_spike_refractory.source}"]
         return "\n".join(lines) + "\n"
 
 
@@ -96,6 +138,10 @@ class ProjectionCode:
     psp_steps: list = field(default_factory=list)
     learning: list = field(default_factory=list)
     localities: dict = field(default_factory=dict)
+    spiking: bool = False
+    pre_event: list = field(default_factory=list)
+    post_event: list = field(default_factory=list)
+    event_driven: list = field(default_factory=list)
 
     def source_text(self):
         """Human-readable listing of the kernels, written to the compile directory."""

@@ -67,7 +67,7 @@ def generate_population_code(desc, dt):
     """Kernels of a neuron description for time step ``dt`` (ms)."""
     syms = desc.context.symbols
     bools = desc.context.bool_names
-    printer = NumexprPrinter(values={"dt": dt}, bool_names=bools | {"_spiked"})
+    printer = NumexprPrinter(values={"dt": dt}, bool_names=bools | {"_spiked", "_axon_spiked"})
     dt_sym = syms["dt"]
     updates = equation_updates(desc.equations, desc.attributes, syms, dt_sym, desc.name)
     code = PopulationCode(
@@ -81,11 +81,60 @@ def generate_population_code(desc, dt):
         code.stop = KernelSpec("_stop", printer.doprint(desc.stop, boolean=True), list(printer.used))
         code.stop_mode = desc.stop_mode
     if desc.spike is not None:
-        code.spike = KernelSpec("_spiked", printer.doprint(desc.spike, boolean=True), list(printer.used))
-        spiked = sp.Symbol("_spiked")
-        reset = [
-            Update(eq.target, sp.Piecewise((bounded(eq.rhs, eq.min, eq.max), spiked), (syms[eq.target], True)))
-            for eq in desc.reset
-        ]
-        code.reset = to_kernels(reset, printer)
+        _spiking_code(code, desc, updates, printer, dt)
     return code
+
+
+_REMAINING = "_refractory_remaining"
+
+
+def _masked(updates, mask, syms):
+    """``updates`` applied only where ``mask`` (a SymPy boolean) holds."""
+    return [Update(u.target, sp.Piecewise((u.expr, mask), (syms[u.target], True))) for u in updates]
+
+
+def _spiking_code(code, desc, updates, printer, dt):
+    """Spike, reset, axonal spike and refractory kernels of a spiking neuron.
+
+    Order of one step (as the reference): equations (refractory neurons keep their values,
+    except the conductances ``g_*``), conductances without an equation set to 0, spike
+    condition (never true during the refractory period), reset where it held, then the
+    axonal spike condition, checked on the values after the reset and only where no spike
+    was emitted, and the axonal reset.
+    """
+    syms = desc.context.symbols
+    remaining = sp.Symbol(_REMAINING, real=True)
+    free = sp.Le(remaining, 0)
+    code.update_refractory = to_kernels(
+        [Update(u.target, sp.Piecewise((syms[u.target], sp.Gt(remaining, 0)), (u.expr, True)), u.like)
+         if _freezes(u.target, desc.attributes) else u for u in updates],
+        printer,
+    )
+    spiked = sp.Symbol("_spiked")
+    code.spike = _condition("_spiked", desc.spike, printer)
+    code.spike_refractory = _condition("_spiked", sp.And(free, desc.spike), printer)
+    code.reset = to_kernels(_masked(_reset_updates(desc.reset), spiked, syms), printer)
+    if desc.axon_spike is not None:
+        axon = sp.And(desc.axon_spike, sp.Not(desc.spike))
+        code.axon_spike = _condition("_axon_spiked", axon, printer)
+        code.axon_spike_refractory = _condition("_axon_spiked", sp.And(free, axon), printer)
+        code.axon_reset = to_kernels(_masked(_reset_updates(desc.axon_reset), sp.Symbol("_axon_spiked"), syms),
+                                     printer)
+    code.refractory = desc.refractory
+    code.conductances = list(desc.conductances)
+    code.conductance_targets = list(desc.conductance_targets)
+
+
+def _freezes(target, attributes):
+    """Whether the refractory period freezes ``target`` (per-neuron variables other than the
+    conductances ``g_*``; temporaries are computed anyway, only the final write is kept)."""
+    attr = attributes.get(target)
+    return attr is not None and attr.locality == "local" and not target.startswith("g_")
+
+
+def _reset_updates(equations):
+    return [Update(eq.target, bounded(eq.rhs, eq.min, eq.max)) for eq in equations]
+
+
+def _condition(target, condition, printer):
+    return KernelSpec(target, printer.doprint(condition, boolean=True), list(printer.used))

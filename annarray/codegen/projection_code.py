@@ -158,6 +158,8 @@ def generate_projection_code(desc, dt):
     code = ProjectionCode(desc.name, desc.operation, [], [], localities=localities, learning=learning)
     if desc.psp is not None:
         _psp_code(code, desc, namer, printer, localities)
+    if desc.pre_spike is not None:
+        _event_code(code, desc, namer, printer, localities)
     code.neuron_refs = list(ctx.neuron_refs.values())
     code.random_draws = list(ctx.random_draws)
     return code
@@ -180,3 +182,54 @@ def _psp_code(code, desc, namer, printer, localities):
     else:
         source = printer.doprint(g)
         code.psp_pre = KernelSpec("_psp_pre", source, list(printer.used), None, "psp")
+
+
+def _event_driven_updates(desc):
+    """Exact updates of the event-driven ODEs over ``_elapsed`` ms: for ``dx/dt = a x + b``,
+    ``x = (x + b/a) exp(a elapsed) - b/a``."""
+    elapsed = sp.Symbol("_elapsed", real=True)
+    updates = []
+    for eq in desc.event_driven:
+        x = desc.context.symbols[eq.target]
+        a = sp.diff(eq.rhs, x)
+        b = sp.simplify(eq.rhs - a * x)
+        if a.has(x) or a == 0 or b.has(x):
+            raise ModelError(
+                f"an event-driven equation must be linear in {eq.target} with a non-zero decay, "
+                "e.g. 'tau * dx/dt = -x : event-driven'", desc.name, eq.text)
+        if any(s.name.startswith("_") for s in (a.free_symbols | b.free_symbols)):
+            raise ModelError("the coefficients of an event-driven equation cannot depend on neuron "
+                             "values or random numbers", desc.name, eq.text)
+        updates.append((Update(eq.target, (x + b / a) * sp.exp(a * elapsed) - b / a), eq.text))
+    return updates
+
+
+def _event_steps(equations, desc, namer, printer, localities, allow_g):
+    if not equations:
+        return []
+    updates = _event_driven_updates(desc)
+    g = sp.Symbol("g_target", real=True)
+    for eq in equations:
+        if eq.target == "g_target":
+            if not allow_g:
+                raise ModelError("g_target can only be incremented in pre_spike", desc.name, eq.text)
+            increment = sp.expand(eq.rhs - g)
+            if increment.has(g):
+                raise ModelError("write 'g_target += value' (the conductance only accumulates)", desc.name, eq.text)
+            updates.append((Update("_g_inc", increment), eq.text))
+            continue
+        if desc.attributes[eq.target].locality != "local":
+            raise ModelError(f"spike events can only change per-synapse variables ('{eq.target}' is not)",
+                             desc.name, eq.text)
+        updates.append((Update(eq.target, bounded(eq.rhs, eq.min, eq.max)), eq.text))
+    localities["_g_inc"] = "local"
+    return _steps(updates, namer, printer, localities, desc.name)
+
+
+def _event_code(code, desc, namer, printer, localities):
+    """Kernels run on the synapses of the neurons that spiked (pre_spike, post_spike)."""
+    code.spiking = True
+    code.event_driven = [eq.target for eq in desc.event_driven]
+    localities["_elapsed"] = "local"
+    code.pre_event = _event_steps(desc.pre_spike, desc, namer, printer, localities, True)
+    code.post_event = _event_steps(desc.post_spike, desc, namer, printer, localities, False)

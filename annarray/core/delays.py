@@ -57,3 +57,34 @@ class DelayBuffer:
         xp.add(offsets, self.head * self.size, out=scratch)
         xp.remainder(scratch, self.depth * self.size, out=scratch)
         self.backend.gather(self._flat, scratch, out)
+
+
+class SpikeQueue:
+    """The ranks of the neurons that spiked at each of the last ``depth`` steps (a ring of
+    preallocated rows), for spiking projections with a uniform delay.
+
+    :param size: number of neurons.
+    :param depth: steps kept (the delay in steps).
+    """
+
+    def __init__(self, backend, size, depth):
+        xp = backend.xp
+        self.depth = max(int(depth), 1)
+        self.ranks = xp.empty((self.depth, size), dtype=np.int64)
+        self.counts = [0] * self.depth
+        self.head = 0
+
+    def push(self, ranks):
+        """Stores this step's spiking ranks as the newest row."""
+        self.head = (self.head + 1) % self.depth
+        n = ranks.shape[0]
+        self.ranks[self.head, :n] = ranks
+        self.counts[self.head] = n
+
+    def row(self, back):
+        """Ranks stored ``back`` pushes before the newest."""
+        k = (self.head - back) % self.depth
+        return self.ranks[k, : self.counts[k]]
+
+    def clear(self):
+        self.counts = [0] * self.depth

@@ -264,6 +264,8 @@ class Network:
 
         depth = {}  # rows of each population's delay buffer: the longest delay in steps
         for proj in self.projections:
+            if codes[proj.name].spiking:
+                continue  # spikes are delayed in the projection's own SpikeQueue
             if np.size(proj._delay_steps) and np.max(proj._delay_steps) > 1:
                 pre = getattr(proj.pre, "population", proj.pre)
                 depth[pre.name] = max(depth.get(pre.name, 0), int(np.max(proj._delay_steps)))
@@ -291,6 +293,8 @@ class Network:
         plan = []
         fed = {}
         for proj in self.projections:
+            if proj._runtime.events is not None:
+                continue  # spikes add to conductances, which the neurons reset themselves
             post = getattr(proj.post, "population", proj.post)
             arr = post._state[f"_sum_{proj.target}"]
             fed[id(arr)] = arr
@@ -308,6 +312,9 @@ class Network:
                 plan.extend(pop._global_ops)
         for proj in self.projections:
             plan.extend(proj._learning_ops())
+        for proj in self.projections:  # postsynaptic events after the synaptic equations
+            if proj._runtime.events is not None and proj._learning["enabled"]:
+                plan.extend(proj._runtime.post_ops)
         for mon in self.monitors:
             if mon._recording:
                 plan.append(mon._record)
@@ -469,7 +476,7 @@ def _projection_code(proj, cache, dt):
     method = config.get_config("method")
     consts = sorted(constants())
     funcs = global_functions()
-    key = model_hash("projection", synapse.model_key, pre.model_key, post.model_key, consts,
+    key = model_hash("projection", synapse.model_key, pre.model_key, post.model_key, pre.type, consts,
                      sorted(funcs.items()), dt, method, config.get_config("precision"))
     code = cache.get(key)
     if code is None:
@@ -478,7 +485,8 @@ def _projection_code(proj, cache, dt):
         from annarray.parser.synapse import describe_synapse
 
         local = parse_function_definitions(synapse.functions, synapse.name) if synapse.functions else {}
-        desc = describe_synapse(synapse, pre, post, consts, {**funcs, **local}, method)
+        desc = describe_synapse(synapse, pre, post, consts, {**funcs, **local}, method,
+                                spiking=pre.type == "spike")
         code = generate_projection_code(desc, dt)
         cache.put(key, code)
     return code

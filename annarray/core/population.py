@@ -6,6 +6,7 @@ namespace. Users see attributes shaped as the population's geometry, as NumPy ar
 """
 
 import logging
+from collections import deque
 from functools import partial
 from math import prod
 
@@ -13,13 +14,14 @@ import numpy as np
 
 from annarray.core.neuron import Neuron
 from annarray.core.random import RandomDistribution
-from annarray.errors import AnnarrayError, NetworkError
+from annarray.errors import NetworkError
 
 __all__ = ["Population", "PopulationView", "IndividualNeuron"]
 
 logger = logging.getLogger(__name__)
 
 _DTYPES = {"int": np.int64, "bool": np.bool_}
+_NO_SPIKE = -10000  # step of the "last spike" before the first one, as the reference
 
 
 def _normalize_geometry(geometry, name):
@@ -81,6 +83,24 @@ class Population(_AttributeAccess):
     :param neuron: a :class:`~annarray.core.neuron.Neuron` (or a built-in neuron class).
     :param name: unique name (default ``pop<id>``).
     :param stop_condition: condition for ``simulate_until``, e.g. ``'r > 1.0 : any'``.
+
+    Spiking populations (a neuron with ``spike=``) emit their spikes at each step, after the
+    equations, in these arrays (in the backend's ``xp``; read them at each step, they are
+    rebound):
+
+    * ``_spiked``: bool mask (``(size,)``) of the neurons that spiked at the last step;
+    * ``_spike_ranks``: their ranks, ascending (a view ``_spike_buffer[:_spike_count]`` of a
+      preallocated integer buffer of ``size`` entries, the backend's index type), and
+      ``_spike_count`` (int) — what spike propagation reads;
+    * ``_axon_spiked`` / ``_axon_ranks`` / ``_axon_count``: the same for axonal spikes
+      (``axon_spike=``), which exclude the neurons that emitted a regular spike;
+    * ``_state['_t_last']``: time (ms) of each neuron's last spike (``t_last`` in equations);
+    * ``_state['_refractory_remaining']``: steps of refractory period left (float64, whole
+      numbers; when the neuron has a refractory period; > 0 freezes the neuron).
+
+    ``spike`` gives the ranks of the last step as a NumPy array; ``refractory`` the
+    refractory period (ms); ``compute_firing_rate(window)`` fills ``r`` with the mean
+    firing rate (Hz) over the last ``window`` ms.
     """
 
     def __init__(self, geometry, neuron, name=None, stop_condition=None, storage_order=None,
@@ -113,6 +133,10 @@ class Population(_AttributeAccess):
         self._ops = []
         self._global_ops = []
         self._net = net
+        self._refractory_init = None  # refractory period set on the population (before compile)
+        self._fr_window = None  # compute_firing_rate() window (ms)
+        self._spike_count = 0
+        self._axon_count = 0
         self._attribute_names = frozenset(neuron.attributes)
         net._add_population(self)
 
@@ -134,7 +158,7 @@ class Population(_AttributeAccess):
     def rank_from_coordinates(self, coord):
         """Rank of the neuron at ``coord`` (a tuple with one index per dimension)."""
         coord = (coord,) if np.isscalar(coord) else tuple(coord)
-        if len(coord) != self.dimension or any(not 0 <= c < g for c, g in zip(coord, self.geometry)):
+        if len(coord) != self.dimension or any(not 0 <= c < g for c, g in zip(coord, self.geometry, strict=False)):
             raise NetworkError(f"population '{self.name}': coordinates {coord} outside geometry {self.geometry}")
         return int(np.ravel_multi_index(coord, self.geometry))
 
@@ -149,7 +173,7 @@ class Population(_AttributeAccess):
         self._check_rank(rank)
         coord = np.unravel_index(rank, self.geometry)
         return tuple(
-            float(np.float32(norm * c / (g - 1))) if g > 1 else 0.0 for c, g in zip(coord, self.geometry)
+            float(np.float32(norm * c / (g - 1))) if g > 1 else 0.0 for c, g in zip(coord, self.geometry, strict=False)
         )
 
     def _check_rank(self, rank):
@@ -273,6 +297,8 @@ class Population(_AttributeAccess):
         if self._state is None:
             raise NetworkError(f"population '{self.name}': sum('{target}') is available after compile()")
         key = f"_sum_{target}"
+        if self.neuron_type.type == "spike" and f"g_{target}" in self._state:
+            key = f"g_{target}"  # spiking neurons receive their inputs in conductances
         if key not in self._state:
             return np.zeros(self.geometry)
         return self._net.backend().to_host(self._state[key]).reshape(self.geometry)
@@ -287,6 +313,11 @@ class Population(_AttributeAccess):
         """Freezes this population: its equations are not evaluated until ``enable()``."""
         self.enabled = False
         self._net._plan_dirty = True
+        if self._state is not None and "_spiked" in self._state:
+            # a frozen population emits nothing (the reference would resend its last spikes)
+            self._state["_spiked"][...] = False
+            self._spike_count = 0
+            self._spike_ranks = self._spike_buffer[:0]
 
     @property
     def is_enabled(self):
@@ -300,22 +331,125 @@ class Population(_AttributeAccess):
         for name in names:
             self._attribute(name)
             self._state[name][...] = self._net.backend().xp.asarray(self._reset_values[name])
-        for key, arr in self._state.items():
-            if key.startswith("_sum_"):
-                arr[...] = 0
+        self.clear()
 
     def clear(self):
-        """Clears the traces of the previous simulation (sums, spike state); values stay."""
-        if self._state is not None:
-            for key, arr in self._state.items():
-                if key.startswith("_sum_") or key == "_spiked":
-                    arr[...] = 0
+        """Clears the traces of the previous simulation: sums, spikes of the last step, time
+        of the last spikes, refractory counters and firing-rate history; values stay."""
+        if self._state is None:
+            return
+        for key, arr in self._state.items():
+            if key.startswith("_sum_") or key in ("_spiked", "_axon_spiked", "_refractory_remaining"):
+                arr[...] = 0
+        if "_t_last" in self._state:
+            self._state["_t_last"][...] = _NO_SPIKE * self._net.dt
+            self._spike_count = self._axon_count = 0
+            self._spike_ranks = self._spike_buffer[:0]
+            self._axon_ranks = self._axon_buffer[:0] if self._axon_buffer is not None else None
+            self._fr_count[...] = 0
+            self._fr_history.clear()
 
     def _copy(self, network):
         pop = Population(self.geometry, self.neuron_type, self.name, self.stop_condition, network=network)
         pop._init = {k: np.copy(v) if isinstance(v, np.ndarray) else v for k, v in self._init.items()}
         pop.enabled = self.enabled
+        pop._refractory_init = self._refractory_init
+        pop._fr_window = self._fr_window
         return pop
+
+    # -- spiking --------------------------------------------------------------------------
+    def _require_spiking(self, what):
+        if self.neuron_type.type != "spike":
+            raise NetworkError(f"population '{self.name}': {what} is only defined for spiking neurons")
+
+    @property
+    def spike(self):
+        """Ranks of the neurons that spiked at the last step (1-D int array, after compile)."""
+        self._require_spiking("'spike'")
+        if self._state is None:
+            raise NetworkError(f"population '{self.name}': spike events are available after compile()")
+        return self._net.backend().to_host(self._spike_ranks).astype(int)
+
+    @property
+    def refractory(self):
+        """Refractory period (ms). Before compile: the value given (number, array or the name
+        of the neuron's parameter). After compile: the per-neuron values (a 1-D array of
+        whole steps times dt), or the values of the neuron's parameter."""
+        if "refractory" in self._attribute_names:
+            return self.get("refractory")
+        if self.neuron_type.type != "spike":
+            logger.warning("population '%s': rate-coded neurons have no refractory period", self.name)
+            return None
+        ref = self.neuron_type.refractory
+        if self._state is None:
+            return self._refractory_init if self._refractory_init is not None else ref
+        if isinstance(ref, str):
+            return self.get(ref)
+        if "_refractory" in self._state:
+            return self._net.dt * self._net.backend().to_host(self._state["_refractory"]).astype(np.float64)
+        return None
+
+    @refractory.setter
+    def refractory(self, value):
+        if "refractory" in self._attribute_names:
+            self.set({"refractory": value})
+            return
+        if self.neuron_type.type != "spike":
+            logger.warning("population '%s': rate-coded neurons have no refractory period", self.name)
+            return
+        if isinstance(self.neuron_type.refractory, str):
+            logger.warning("population '%s': the refractory period is the neuron's attribute '%s'; "
+                           "set that attribute instead", self.name, self.neuron_type.refractory)
+            return
+        if isinstance(value, RandomDistribution):
+            value = value.get_values(self.size)
+        values = np.asarray(value, dtype=np.float64)
+        if values.ndim and values.size != self.size:
+            raise NetworkError(f"population '{self.name}': refractory takes a scalar or {self.size} values, "
+                               f"got an array of shape {values.shape}")
+        if np.any(values < 0):
+            raise NetworkError(f"population '{self.name}': the refractory period must be >= 0 ms")
+        if self._state is None:
+            self._refractory_init = value
+            return
+        steps = self._refractory_steps(values)
+        if "_refractory" not in self._state:
+            self._enable_refractory(steps)
+        else:
+            self._state["_refractory"][...] = self._net.backend().xp.asarray(steps)
+
+    def _refractory_steps(self, values):
+        """Per-neuron refractory periods (ms) → whole steps, truncated as the reference does."""
+        dt = self._net.dt
+        values = np.broadcast_to(np.asarray(values, dtype=np.float64).reshape(-1), (self.size,))
+        steps = np.trunc(values / dt)
+        if np.any(steps != values / dt):
+            logger.warning("population '%s': a refractory period of %s ms is not a whole number of steps "
+                           "(dt = %s ms); it is truncated to %s steps", self.name,
+                           values[np.argmax(steps != values / dt)], dt, int(steps[np.argmax(steps != values / dt)]))
+        return steps.astype(np.int64)
+
+    def _enable_refractory(self, steps):
+        """Adds a per-neuron refractory period after compile (the neuron had none)."""
+        xp = self._net.backend().xp
+        self._state["_refractory"] = xp.asarray(steps)
+        self._state["_refractory_remaining"] = xp.zeros(self.size, dtype=np.float64)
+        self._ns.update(_refractory=self._state["_refractory"],
+                        _refractory_remaining=self._state["_refractory_remaining"])
+        self._ops = self._build_ops(self._code, self._net.backend(), self._ns)
+        self._net._plan_dirty = True
+
+    def compute_firing_rate(self, window):
+        """Fills ``r`` at each step with the mean firing rate (Hz) of each neuron over the last
+        ``window`` ms (spikes of the last ``int(window/dt)`` steps, this one included)."""
+        self._require_spiking("compute_firing_rate()")
+        window = float(window)
+        if window <= 0.0:
+            return  # as the reference: a non-positive window changes nothing
+        self._fr_window = window
+        if self._state is not None:
+            self._ops = self._build_ops(self._code, self._net.backend(), self._ns)
+            self._net._plan_dirty = True
 
     # -- compilation ----------------------------------------------------------------------
     def _instantiate(self, code, backend, shared):
@@ -332,7 +466,7 @@ class Population(_AttributeAccess):
                 state[name] = xp.asarray(np.asarray(self._init[name], dtype=dtype).reshape(()))
             else:
                 state[name] = xp.asarray(np.broadcast_to(np.asarray(self._init[name], dtype=dtype), (self.size,)).copy())
-        self.targets = sorted(set(self.targets) | set(code.targets))
+        self.targets = sorted(set(self.targets) | set(code.targets) | set(code.conductance_targets))
         for target in self.targets:
             state[f"_sum_{target}"] = xp.zeros(self.size, dtype=backend.float_dtype)
         for draw in code.random_draws:
@@ -341,16 +475,17 @@ class Population(_AttributeAccess):
         for op in code.global_ops:
             state[op.name] = xp.zeros((), dtype=backend.float_dtype)
         if code.spike is not None:
-            state["_spiked"] = xp.zeros(self.size, dtype=bool)
+            self._instantiate_spiking(code, backend, state)
         if code.stop is not None:
             state["_stop"] = xp.zeros(self.size, dtype=bool)
-        for kernel in code.update + code.reset:
+        for kernel in code.update + code.update_refractory + code.reset:
             if kernel.like is not None and kernel.target not in state:
                 state[kernel.target] = xp.zeros_like(state[kernel.like])
         self._state = state
         self._reset_values = {n: backend.to_host(state[n]) for n in self.neuron_type.attributes}
         self._rng = backend.new_generator(shared["_seed_sequence"].spawn(1)[0])
         ns = {**shared, **state}
+        self._ns = ns
         self._ops = self._build_ops(code, backend, ns)
         self._stop = None
         if code.stop is not None:
@@ -364,15 +499,121 @@ class Population(_AttributeAccess):
 
             self._stop = stop
 
+    def _instantiate_spiking(self, code, backend, state):
+        """Spike arrays, the time of the last spikes and the refractory counters."""
+        xp = backend.xp
+        index = backend.index_dtype(self.size)
+        state["_spiked"] = xp.zeros(self.size, dtype=bool)
+        state["_t_last"] = xp.full(self.size, _NO_SPIKE * self._net.dt, dtype=np.float64)
+        self._arange = xp.arange(self.size, dtype=index)
+        self._spike_buffer = xp.zeros(self.size, dtype=index)
+        self._spike_ranks = self._spike_buffer[:0]
+        self._spike_count = 0
+        self._axon_buffer = self._axon_ranks = None
+        self._axon_count = 0
+        if code.axon_spike is not None:
+            state["_axon_spiked"] = xp.zeros(self.size, dtype=bool)
+            self._axon_buffer = xp.zeros(self.size, dtype=index)
+            self._axon_ranks = self._axon_buffer[:0]
+        ref = code.refractory
+        if ref is None or ref[0] == "value":
+            value = self._refractory_init if self._refractory_init is not None else (ref[1] if ref else None)
+            if value is not None:
+                if isinstance(value, RandomDistribution):
+                    value = value.get_values(self.size)
+                state["_refractory"] = xp.asarray(self._refractory_steps(value))
+        if "_refractory" in state or (ref is not None and ref[0] == "attribute"):
+            state["_refractory_remaining"] = xp.zeros(self.size, dtype=np.float64)
+        self._fr_count = xp.zeros(self.size, dtype=np.int64)
+        self._fr_history = deque()
+
     def _build_ops(self, code, backend, ns):
         ops = [self._random_op(d, backend, ns[d.name]) for d in code.random_draws]
         self._global_ops = [self._global_op(g, backend, ns) for g in code.global_ops]
-        for kernel in code.update:
-            ops.append(self._kernel_op(kernel, backend, ns))
-        if code.spike is not None:
-            ops.append(self._kernel_op(code.spike, backend, ns))
-            ops += [self._kernel_op(k, backend, ns) for k in code.reset]
+        if code.spike is None:
+            return ops + [self._kernel_op(k, backend, ns) for k in code.update]
+        refractory = "_refractory_remaining" in ns
+        update = code.update_refractory if refractory else code.update
+        ops += [self._kernel_op(k, backend, ns) for k in update]
+        ops += [partial(ns[name].fill, 0) for name in code.conductances]
+        ops.append(self._spike_op(code, backend, ns, refractory))
+        if self._fr_window is not None and int(self._fr_window / self._net.dt) > 0:
+            ops.append(self._firing_rate_op(backend, ns))
         return ops
+
+    def _spike_op(self, code, backend, ns, refractory):
+        """One step of spike emission: condition, ranks, reset, time of the spikes, axonal
+        spikes, refractory counters (one kernel per condition and reset statement; the resets
+        run only if a neuron spiked; the rest are in-place NumPy operations on the spikes)."""
+        xp = backend.xp
+        detect = self._kernel_op(code.spike_refractory if refractory else code.spike, backend, ns)
+        resets = [self._kernel_op(k, backend, ns) for k in code.reset]
+        spiked, arange, buffer, t_last, t = ns["_spiked"], self._arange, self._spike_buffer, ns["_t_last"], ns["t"]
+        count_nonzero, compress = xp.count_nonzero, xp.compress
+        axon = None
+        if code.axon_spike is not None:
+            axon = self._kernel_op(code.axon_spike_refractory if refractory else code.axon_spike, backend, ns)
+            axon_resets = [self._kernel_op(k, backend, ns) for k in code.axon_reset]
+            axon_spiked, axon_buffer = ns["_axon_spiked"], self._axon_buffer
+        remaining = ns.get("_refractory_remaining") if refractory else None
+        if refractory:
+            subtract, maximum, trunc = xp.subtract, xp.maximum, xp.trunc
+            period = ns.get("_refractory")  # whole steps per neuron, or None: the attribute
+            if period is None:
+                attribute, dt = ns[code.refractory[1]], self._net.dt
+                per_neuron = attribute.ndim > 0
+
+        def spike_step():
+            detect()
+            n = int(count_nonzero(spiked))
+            ranks = buffer[:n]
+            if n:
+                compress(spiked, arange, out=ranks)
+                for reset in resets:
+                    reset()
+                t_last[ranks] = t
+            self._spike_ranks = ranks
+            self._spike_count = n
+            if axon is not None:
+                axon()
+                m = int(count_nonzero(axon_spiked))
+                axonal = axon_buffer[:m]
+                if m:
+                    compress(axon_spiked, arange, out=axonal)
+                    for reset in axon_resets:
+                        reset()
+                self._axon_ranks = axonal
+                self._axon_count = m
+            if remaining is not None:
+                # count down the periods running since before this step, then start new ones
+                subtract(remaining, 1.0, out=remaining)
+                maximum(remaining, 0.0, out=remaining)
+                if n:
+                    if period is not None:
+                        remaining[ranks] = period[ranks]
+                    else:  # the reference truncates attribute/dt to whole steps
+                        remaining[ranks] = trunc((attribute[ranks] if per_neuron else attribute) / dt)
+
+        return spike_step
+
+    def _firing_rate_op(self, backend, ns):
+        """Mean firing rate in ``r``: spikes of the last ``int(window/dt)`` steps × 1000/window."""
+        xp = backend.xp
+        window_steps = int(self._fr_window / self._net.dt)
+        rate = 1000.0 / self._fr_window
+        count, history, r, net = self._fr_count, self._fr_history, ns["r"], self._net
+
+        def firing_rate_step():
+            step = net._step
+            if self._spike_count:
+                ranks = self._spike_ranks.copy()
+                count[ranks] += 1
+                history.append((step, ranks))
+            while history and history[0][0] <= step - window_steps:
+                count[history.popleft()[1]] -= 1
+            xp.multiply(count, rate, out=r)
+
+        return firing_rate_step
 
     def _kernel_op(self, spec, backend, ns):
         from annarray.codegen.kernel_cache import get_kernel

@@ -52,9 +52,10 @@ class Projection:
         if _population(post)._net is not net:
             raise NetworkError("Projection: pre and post belong to different networks")
         if synapse is None:
-            from annarray.models.synapses import DefaultRateCodedSynapse
+            from annarray.models.synapses import DefaultRateCodedSynapse, DefaultSpikingSynapse
 
-            synapse = DefaultRateCodedSynapse()
+            spiking = _population(pre).neuron_type.type == "spike"
+            synapse = DefaultSpikingSynapse() if spiking else DefaultRateCodedSynapse()
         if isinstance(synapse, type) and issubclass(synapse, Synapse):
             synapse = synapse()
         if not isinstance(synapse, Synapse):

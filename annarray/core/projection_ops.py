@@ -63,7 +63,7 @@ class ProjectionOps:
         # (transmission already reads the previous step's rates: delays 0 and 1 are the same)
         self._rows_back = np.maximum(np.asarray(proj._delay_steps) - 1, 0)
         self._buffer = None
-        if np.ndim(self._rows_back) or self._rows_back > 0:
+        if not code.spiking and (np.ndim(self._rows_back) or self._rows_back > 0):
             self._buffer = delay_buffer(self.pre)
         if np.ndim(self._rows_back):
             self._offsets = xp.asarray(self._buffer.flat_offsets(self._rows_back, conn.indices))
@@ -75,6 +75,13 @@ class ProjectionOps:
         # the learning kernels read their own dt: dt * period under enable_learning(period=)
         self.learning_dt = self.ns["dt"] = xp.asarray(np.asarray(dt, dtype=backend.float_dtype))
         self.learning_ops = self._random_ops() + self._steps(code.learning)
+        self.events, self.post_ops = None, []
+        if code.spiking:
+            from annarray.core.spike_events import SpikeEvents
+
+            self.events = SpikeEvents(self)
+            self.psp_ops = [self.events.pre_event]
+            self.post_ops = [self.events.post_event] if code.post_event else []
 
     # -- arrays ---------------------------------------------------------------------------
     def _state_arrays(self):

@@ -2,7 +2,7 @@
 
 from annarray.core.synapse import Synapse
 
-__all__ = ["DefaultRateCodedSynapse", "Hebb", "Oja", "IBCM"]
+__all__ = ["DefaultRateCodedSynapse", "DefaultSpikingSynapse", "Hebb", "Oja", "IBCM", "STP", "STDP"]
 
 
 class DefaultRateCodedSynapse(Synapse):
@@ -68,4 +68,81 @@ class IBCM(Synapse):
             """,
             name="IBCM",
             description="Intrator and Cooper's BCM learning rule.",
+        )
+
+
+class DefaultSpikingSynapse(Synapse):
+    """Non-plastic spiking synapse: each presynaptic spike adds ``w`` to ``g_target``."""
+
+    def __init__(self):
+        super().__init__(pre_spike="g_target += w", name="Default spiking synapse",
+                         description="Increases the postsynaptic conductance by w at each presynaptic spike.")
+
+
+class STP(Synapse):
+    """Short-term plasticity (Tsodyks-Markram): resources ``x`` and utilisation ``u`` per
+    synapse, recovering between spikes (integrated exactly, event-driven).
+
+    :param tau_rec: recovery time constant of the resources (ms).
+    :param tau_facil: facilitation time constant (ms).
+    :param U: utilisation increment.
+    """
+
+    def __init__(self, tau_rec=100.0, tau_facil=0.01, U=0.5):
+        super().__init__(
+            parameters=f"""
+                tau_rec = {float(tau_rec)} : projection
+                tau_facil = {float(tau_facil)} : projection
+                U = {float(U)}
+            """,
+            equations="""
+                dx/dt = (1 - x)/tau_rec : init = 1.0, event-driven
+                du/dt = (U - u)/tau_facil : init = 0.5, event-driven
+            """,
+            pre_spike="""
+                g_target += w * u * x
+                x *= (1 - u)
+                u += U * (1 - u)
+            """,
+            name="Short-term plasticity",
+            description="Synapse exhibiting short-term facilitation and depression.",
+        )
+
+
+class STDP(Synapse):
+    """Spike-timing dependent plasticity with exponential traces (event-driven).
+
+    :param tau_plus: decay of the presynaptic trace ``x`` (ms).
+    :param tau_minus: decay of the postsynaptic trace ``y`` (ms).
+    :param A_plus: potentiation increment of ``x`` per presynaptic spike.
+    :param A_minus: depression step of ``y`` (negative trace) per postsynaptic spike.
+    :param w_min: lower bound of the weight.
+    :param w_max: upper bound of the weight.
+    """
+
+    def __init__(self, tau_plus=20.0, tau_minus=20.0, A_plus=0.01, A_minus=0.01, w_min=0.0, w_max=1.0):
+        super().__init__(
+            parameters=f"""
+                tau_plus = {float(tau_plus)} : projection
+                tau_minus = {float(tau_minus)} : projection
+                A_plus = {float(A_plus)} : projection
+                A_minus = {float(A_minus)} : projection
+                w_min = {float(w_min)} : projection
+                w_max = {float(w_max)} : projection
+            """,
+            equations="""
+                tau_plus * dx/dt = -x : event-driven
+                tau_minus * dy/dt = -y : event-driven
+            """,
+            pre_spike="""
+                g_target += w
+                x += A_plus * w_max
+                w = clip(w + y, w_min, w_max)
+            """,
+            post_spike="""
+                y -= A_minus * w_max
+                w = clip(w + x, w_min, w_max)
+            """,
+            name="Spike-timing dependent plasticity",
+            description="Synapse exhibiting spike-timing dependent plasticity.",
         )

@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass, field
 
 from annarray.errors import ParserError
-from annarray.parser.statements import IfBlock, METHODS, parse_flags, split_statements
+from annarray.parser.statements import METHODS, IfBlock, parse_flags, split_statements
 
 __all__ = ["Attribute", "parse_parameters", "parse_variables", "evaluate_constant_expression"]
 

@@ -16,6 +16,7 @@ from annarray.parser.statements import split_flags
 __all__ = ["NeuronDescription", "describe_neuron"]
 
 
+
 @dataclass
 class NeuronDescription:
     """Everything the code generator needs about one neuron type.
@@ -26,6 +27,11 @@ class NeuronDescription:
     :param spike: SymPy condition or None (rate-coded).
     :param reset: assignments applied to the neurons that spiked.
     :param context: the expression context (targets, random draws, global operations).
+    :param axon_spike: SymPy condition of an axonal spike, or None.
+    :param axon_reset: assignments applied after an axonal spike.
+    :param refractory: None, ``('value', ms)`` or ``('attribute', name)``.
+    :param conductances: the ``g_<target>`` variables set back to 0 after each step.
+    :param conductance_targets: targets of every ``g_<target>`` the equations read.
     """
 
     name: str
@@ -36,6 +42,11 @@ class NeuronDescription:
     context: ExpressionContext = None
     stop: object = None
     stop_mode: str = "any"
+    axon_spike: object = None
+    axon_reset: list = field(default_factory=list)
+    refractory: tuple | None = None
+    conductances: list = field(default_factory=list)
+    conductance_targets: list = field(default_factory=list)
 
 
 def describe_neuron(neuron, constants=(), functions=None, default_method="explicit", stop_condition=None):
@@ -52,6 +63,9 @@ def describe_neuron(neuron, constants=(), functions=None, default_method="explic
         if name in symbols:
             raise ParserError(f"'{name}' is a reserved name (time, time step); rename the attribute", neuron.name)
         symbols[name] = sp.Symbol(name, real=True)
+    if neuron.spike:
+        last = sp.Symbol("_t_last", real=True)  # ms of each neuron's last spike
+        symbols["t_last"] = symbols["t_last_spike"] = last
     for name in constants:  # an attribute of the same name hides the Constant
         symbols.setdefault(name, sp.Symbol(name, real=True))
     ctx = ExpressionContext(
@@ -66,6 +80,16 @@ def describe_neuron(neuron, constants=(), functions=None, default_method="explic
     spike = parse_condition(neuron.spike, ctx) if neuron.spike else None
     reset = parse_assignments(neuron.reset, ctx) if neuron.reset else []
     desc = NeuronDescription(neuron.name, attributes, equations, spike, reset, ctx)
+    if neuron.spike:
+        if neuron.axon_spike:
+            desc.axon_spike = parse_condition(neuron.axon_spike, ctx)
+            desc.axon_reset = parse_assignments(neuron.axon_reset, ctx) if neuron.axon_reset else []
+        if isinstance(neuron.refractory, str):
+            desc.refractory = ("attribute", neuron.refractory)
+        elif neuron.refractory is not None:
+            desc.refractory = ("value", float(neuron.refractory))
+        desc.conductances = list(neuron.conductances)
+        desc.conductance_targets = list(neuron.conductance_targets)
     if stop_condition:
         text, mode = split_flags(stop_condition)
         if mode not in ("", "any", "all"):

@@ -11,12 +11,13 @@ from dataclasses import dataclass
 import sympy as sp
 
 from annarray.errors import ParserError
-from annarray.parser.equations import parse_equations
+from annarray.parser.equations import parse_assignments, parse_equations
 from annarray.parser.expressions import ExpressionContext, parse_expression
 
 __all__ = ["SynapseDescription", "describe_synapse", "DEFAULT_RATE_PSP"]
 
 DEFAULT_RATE_PSP = "w * pre.r"
+DEFAULT_PRE_SPIKE = "g_target += w"
 
 
 @dataclass
@@ -37,6 +38,9 @@ class SynapseDescription:
     psp: object
     operation: str
     context: ExpressionContext
+    pre_spike: list = None
+    post_spike: list = None
+    event_driven: list = None
 
 
 def _neuron_attributes(neuron):
@@ -44,11 +48,14 @@ def _neuron_attributes(neuron):
 
 
 def describe_synapse(synapse, pre_neuron, post_neuron, constants=(), functions=None,
-                     default_method="explicit"):
+                     default_method="explicit", spiking=None):
     """Parses ``synapse``'s equations with SymPy for a projection between neuron types.
 
     :param pre_neuron: the presynaptic :class:`~annarray.core.neuron.Neuron` (for ``pre.x``).
     :param post_neuron: the postsynaptic neuron type (for ``post.x``).
+    :param spiking: whether the presynaptic neurons spike (default: from the synapse's
+        ``pre_spike``/``post_spike``); spiking synapses without ``pre_spike`` add ``w``
+        to the postsynaptic conductance.
     :param constants: names of the global Constants.
     :param functions: name → (argument names, body) of global and local functions.
     """
@@ -71,7 +78,19 @@ def describe_synapse(synapse, pre_neuron, post_neuron, constants=(), functions=N
     )
     equations = parse_equations(synapse.equations, ctx, attributes, default_method)
     psp = None
-    if synapse.type == "rate":
+    if spiking is None:
+        spiking = synapse.type == "spike"
+    if not spiking:
         text = (synapse.psp or DEFAULT_RATE_PSP).strip()
         psp = parse_expression(text, ctx, f"psp = {text}")
-    return SynapseDescription(synapse.name, attributes, equations, psp, synapse.operation, ctx)
+        return SynapseDescription(synapse.name, attributes, equations, psp, synapse.operation, ctx)
+    event_driven = [eq for eq in equations if eq.kind == "ode" and eq.method == "event-driven"]
+    continuous = [eq for eq in equations if eq not in event_driven]
+    ctx.symbols["g_target"] = sp.Symbol("g_target", real=True)
+    pre_spike = parse_assignments(synapse.pre_spike or DEFAULT_PRE_SPIKE, ctx)
+    post_spike = parse_assignments(synapse.post_spike, ctx) if synapse.post_spike else []
+    for eq in post_spike:
+        if eq.target == "g_target":
+            raise ParserError("g_target can only be incremented in pre_spike", synapse.name, eq.text)
+    return SynapseDescription(synapse.name, attributes, continuous, None, synapse.operation, ctx,
+                              pre_spike, post_spike, event_driven)

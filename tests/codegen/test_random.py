@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 
 import annarray as ann
-from annarray.errors import ModelError
 
 N = 20000
 

@@ -11,6 +11,7 @@ import pytest
 
 import annarray as ann
 
+
 def _input_neuron():
     return ann.Neuron(parameters="r0 = 0.0", equations="r = r0", name="input")
 
