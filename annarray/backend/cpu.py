@@ -136,6 +136,20 @@ class CPUBackend:
             return ConstantKernel(source)
         return ElementwiseKernel(source, arg_names, arg_dtypes)
 
+    def draw_op(self, rng, draw, out):
+        """A no-argument call filling ``out`` with this step's values of ``draw`` (a
+        :class:`~annarray.parser.items.RandomDraw`) from generator ``rng``."""
+        if draw.kind == "uniform":
+            return partial(rng.random, out=out)
+        if draw.kind == "normal":
+            return partial(rng.standard_normal, out=out)
+        method, args = getattr(rng, draw.kind), draw.args
+
+        def draw_into():
+            out[...] = method(*args, size=out.shape)
+
+        return draw_into
+
     def new_generator(self, seed_sequence=None):
         """A random generator for per-step draws (NumPy's PCG64)."""
         return np.random.Generator(np.random.PCG64(seed_sequence))

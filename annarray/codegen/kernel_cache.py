@@ -30,6 +30,20 @@ def get_kernel(backend, source, arg_names, arg_dtypes):
     return kernel
 
 
+def bind_kernel(backend, spec, ns, owner):
+    """The kernel of ``spec`` bound to its arrays in ``ns`` (a no-argument call for the plan).
+
+    :param owner: how to name the object in errors, e.g. "population 'pop0'".
+    """
+    try:
+        args = [ns[a] for a in spec.args]
+    except KeyError as err:
+        from annarray.errors import NetworkError
+
+        raise NetworkError(f"{owner}: kernel reads unknown array {err}") from None
+    return get_kernel(backend, spec.source, spec.args, [a.dtype for a in args]).bind(args, ns[spec.target])
+
+
 def clear_memory_cache():
     _kernels.clear()
 

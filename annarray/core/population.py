@@ -528,7 +528,7 @@ class Population(_AttributeAccess):
         self._fr_history = deque()
 
     def _build_ops(self, code, backend, ns):
-        ops = [self._random_op(d, backend, ns[d.name]) for d in code.random_draws]
+        ops = [backend.draw_op(self._rng, d, ns[d.name]) for d in code.random_draws]
         self._global_ops = [self._global_op(g, backend, ns) for g in code.global_ops]
         if code.spike is None:
             return ops + [self._kernel_op(k, backend, ns) for k in code.update]
@@ -616,27 +616,9 @@ class Population(_AttributeAccess):
         return firing_rate_step
 
     def _kernel_op(self, spec, backend, ns):
-        from annarray.codegen.kernel_cache import get_kernel
+        from annarray.codegen.kernel_cache import bind_kernel
 
-        try:
-            args = [ns[a] for a in spec.args]
-        except KeyError as err:
-            raise NetworkError(f"population '{self.name}': kernel reads unknown array {err}") from None
-        kernel = get_kernel(backend, spec.source, spec.args, [a.dtype for a in args])
-        return kernel.bind(args, ns[spec.target])
-
-    def _random_op(self, draw, backend, out):
-        rng = self._rng
-        if draw.kind == "uniform":
-            return partial(rng.random, out=out)
-        if draw.kind == "normal":
-            return partial(rng.standard_normal, out=out)
-        method = getattr(rng, draw.kind)
-
-        def draw_into(method=method, args=draw.args, out=out):
-            out[...] = method(*args, size=out.shape)
-
-        return draw_into
+        return bind_kernel(backend, spec, ns, f"population '{self.name}'")
 
     def _require_global_op(self, op):
         """Computes the global operation ``op`` at each step (for a synapse's ``mean(pre.r)``)."""

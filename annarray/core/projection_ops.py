@@ -16,7 +16,7 @@ Delays read the presynaptic rates from a :class:`~annarray.core.delays.DelayBuff
 import numpy as np
 
 from annarray.codegen.code import Gather
-from annarray.codegen.kernel_cache import get_kernel
+from annarray.codegen.kernel_cache import bind_kernel, get_kernel
 from annarray.errors import NetworkError
 
 __all__ = ["ProjectionOps"]
@@ -74,7 +74,7 @@ class ProjectionOps:
         self.psp_ops = self._psp_ops() if code.psp_mode else []
         # the learning kernels read their own dt: dt * period under enable_learning(period=)
         self.learning_dt = self.ns["dt"] = xp.asarray(np.asarray(dt, dtype=backend.float_dtype))
-        self.learning_ops = self._random_ops() + self._steps(code.learning)
+        self.learning_ops = self._steps(code.learning)
         self.events, self.post_ops = None, []
         if code.spiking:
             from annarray.core.spike_events import SpikeEvents
@@ -148,32 +148,16 @@ class ProjectionOps:
         return lambda: backend.gather(buf.row(delays), index, out)
 
     def _kernel_op(self, spec, ns):
-        try:
-            args = [ns[a] for a in spec.args]
-        except KeyError as err:
-            raise NetworkError(f"projection '{self.proj.name}': kernel reads unknown array {err}") from None
-        if spec.target not in ns:
-            like = ns[spec.like] if spec.like else None
-            size = self.nnz if like is None else like.shape
-            ns[spec.target] = self.xp.zeros(size, dtype=self.backend.float_dtype if like is None else like.dtype)
-        kernel = get_kernel(self.backend, spec.source, spec.args, [a.dtype for a in args])
-        return kernel.bind(args, ns[spec.target])
+        if spec.target not in ns:  # a temporary: shaped as the attribute it stands for
+            like = ns.get(spec.like)
+            ns[spec.target] = self.xp.zeros(self.nnz, self.backend.float_dtype) if like is None else self.xp.zeros_like(like)
+        return bind_kernel(self.backend, spec, ns, f"projection '{self.proj.name}'")
 
     def _steps(self, steps):
-        return [self._gather_op(s) if isinstance(s, Gather) else self._kernel_op(s, self.ns) for s in steps]
-
-    def _random_ops(self):
-        rng, ops = self.rng, []
-        for draw in self.code.random_draws:
-            out = self.ns[draw.name]
-            if draw.kind == "uniform":
-                ops.append(lambda out=out: rng.random(out=out))
-            elif draw.kind == "normal":
-                ops.append(lambda out=out: rng.standard_normal(out=out))
-            else:
-                method = getattr(rng, draw.kind)
-                ops.append(lambda m=method, a=draw.args, out=out: out.__setitem__(Ellipsis, m(*a, size=out.shape)))
-        return ops
+        """Operations of ``steps``, preceded by the random draws their kernels read."""
+        read = {a for s in steps if not isinstance(s, Gather) for a in s.args}
+        draws = [self.backend.draw_op(self.rng, d, self.ns[d.name]) for d in self.code.random_draws if d.name in read]
+        return draws + [self._gather_op(s) if isinstance(s, Gather) else self._kernel_op(s, self.ns) for s in steps]
 
     # -- transmission ---------------------------------------------------------------------
     def _sum_array(self):
@@ -183,44 +167,40 @@ class ProjectionOps:
         code = self.code
         if code.psp_mode == "linear" and np.ndim(self._rows_back) == 0:
             return self._linear_ops()
-        ops = self._random_ops() + self._steps(code.psp_steps)
-        return ops + [self._reduce_op()]
+        return self._steps(code.psp_steps) + [self._reduce_op()]
 
     def _presynaptic_input(self):
-        """Callable returning the vector ``g(pre)`` multiplied by the weights (shape (pre.size,))."""
+        """Callable returning the vector multiplied by the weights, ``g(pre)`` (shape
+        ``(pre.size,)``); with a uniform delay, ``pre.r`` is read from the delay buffer."""
         code, buf = self.code, self._buffer
-        delays = int(self._rows_back) if buf is not None else 0
+        rows_back = int(self._rows_back)
         if code.psp_pre is None:
             if buf is not None and code.psp_pre_key == "r":
-                return lambda: buf.row(delays)
+                return lambda: buf.row(rows_back)
             x = self.pre._state[code.psp_pre_key]
             return lambda: x
-        ns = dict(self.ns)
-        delayed = []
-        for ref in code.neuron_refs:
-            if ref.side == "pre" and ref.per_neuron:
-                ns[ref.name] = self.pre._state[ref.key]
-                if ref.key == "r" and buf is not None:
-                    delayed.append(code.psp_pre.args.index(ref.name) if ref.name in code.psp_pre.args else None)
-        out = ns["_psp_pre"] = self.xp.empty(self.pre.size, dtype=self.backend.float_dtype)
         spec = code.psp_pre
+        ns = dict(self.ns)
+        ns.update({r.name: self.pre._state[r.key] for r in code.neuron_refs if r.side == "pre" and r.per_neuron})
+        out = ns["_psp_pre"] = self.xp.empty(self.pre.size, dtype=self.backend.float_dtype)
+        if buf is None or "_pre_r" not in spec.args:
+            call = bind_kernel(self.backend, spec, ns, f"projection '{self.proj.name}'")
+
+            def computed():
+                call()
+                return out
+
+            return computed
         args = [ns[a] for a in spec.args]
         kernel = get_kernel(self.backend, spec.source, spec.args, [a.dtype for a in args])
-        positions = [p for p in delayed if p is not None]
-        if not positions:
-            call = kernel.bind(args, out)
-        else:
-            def call():
-                row = buf.row(delays)
-                for p in positions:
-                    args[p] = row
-                kernel(args, out)
+        position = spec.args.index("_pre_r")
 
-        def compute():
-            call()
+        def delayed():
+            args[position] = buf.row(rows_back)
+            kernel(args, out)
             return out
 
-        return compute
+        return delayed
 
     def _linear_ops(self):
         backend, xp = self.backend, self.xp
@@ -229,7 +209,7 @@ class ProjectionOps:
         total = self._sum_array()
         mean = self.code.operation == "mean"
         target = xp.zeros(self.post.size, dtype=total.dtype) if mean else total
-        if self.nnz == self.pre.size * self.post.size and self.proj._storage_format in ("dense", "csr", "auto", "lil"):
+        if self.nnz == self.pre.size * self.post.size:  # every pair connected: BLAS on the weights
             matrix = w.reshape(self.post.size, self.pre.size)
             tmp = xp.empty(self.post.size, dtype=total.dtype)
             product = lambda: backend.dense_matvec_add(matrix, x_of(), target, tmp)  # noqa: E731
@@ -245,7 +225,8 @@ class ProjectionOps:
         def mean_op():
             target[...] = 0
             product()
-            total[...] += target * inverse
+            xp.multiply(target, inverse, out=target)
+            xp.add(total, target, out=total)
 
         return [mean_op]
 

@@ -131,3 +131,28 @@ def test_semiglobal_cannot_read_per_synapse_value():
     ann.Projection(pre, post, "exc", syn).connect_all_to_all(1.0)
     with pytest.raises(ann.AnnarrayError, match="per-synapse"):
         ann.compile()
+
+
+def test_random_draw_per_synapse_and_step(paradigm):
+    ann.setup(seed=5)
+    pre, post = _rates(3, "pre"), _rates(2, "post")
+    syn = ann.Synapse(equations="w += Uniform(0.0, 1.0)")
+    proj = ann.Projection(pre, post, "exc", syn).connect_all_to_all(0.0)
+    ann.compile()
+    ann.simulate(1)
+    first = np.array(proj.w)
+    ann.simulate(1)
+    second = np.array(proj.w) - first
+    # one fresh U(0, 1) value per synapse and step
+    assert np.all((first >= 0) & (first < 1)) and np.all((second >= 0) & (second < 1))
+    assert len(np.unique(first)) == 6 and not np.allclose(first, second)
+
+
+def test_psp_with_random_draw(paradigm):
+    ann.setup(seed=5)
+    pre = ann.Population(2, ann.Neuron(equations="r = 1.0"), name="pre")
+    post = ann.Population(1, ann.Neuron(equations="r = sum(exc)"), name="post")
+    ann.Projection(pre, post, "exc", ann.Synapse(psp="w * pre.r * Uniform(0.0, 1.0)")).connect_all_to_all(1.0)
+    ann.compile()
+    ann.simulate(2)
+    assert 0.0 <= post.sum("exc")[0] < 2.0
