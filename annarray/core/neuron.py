@@ -5,7 +5,7 @@ import numbers
 import re
 
 from annarray.errors import ModelError
-from annarray.parser.declarations import Attribute, parse_parameters, parse_variables
+from annarray.parser.declarations import Attribute, parse_attributes
 from annarray.parser.statements import _logical_lines, split_statements
 
 __all__ = ["Neuron"]
@@ -58,12 +58,7 @@ class Neuron:
         self.functions = functions
         self.description = description
         self.type = "spike" if spike else "rate"
-        from annarray.core.globals import constant_values
-
-        constants = constant_values()
-        params = parse_parameters(self.parameters, self.name, constants)
-        variables = parse_variables(self.equations, self.name, params, constants)
-        self.attributes = {**params, **variables}
+        self.attributes = parse_attributes(self.parameters, self.equations, self.name)
         self.conductances = []  # g_<target> variables added here (set back to 0 each step)
         self.conductance_targets = []  # every <target> of a g_<target> the equations read
         if self.spike:

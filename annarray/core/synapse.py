@@ -3,7 +3,7 @@
 import logging
 
 from annarray.errors import ModelError
-from annarray.parser.declarations import Attribute, parse_parameters, parse_variables
+from annarray.parser.declarations import Attribute, parse_attributes
 
 __all__ = ["Synapse", "OPERATIONS"]
 
@@ -48,12 +48,7 @@ class Synapse:
         self.creating = creating
         self.description = description
         self.type = "spike" if (pre_spike or post_spike or pre_axon_spike) else "rate"
-        from annarray.core.globals import constant_values
-
-        constants = constant_values()
-        params = parse_parameters(self.parameters, self.name, constants, owner="synapse")
-        variables = parse_variables(self.equations, self.name, params, constants, owner="synapse")
-        self.attributes = {**params, **variables}
+        self.attributes = parse_attributes(self.parameters, self.equations, self.name, owner="synapse")
         if "w" not in self.attributes:  # every synapse has a weight
             self.attributes["w"] = Attribute("w", "parameter", "local", "double", 0.0, {})
 

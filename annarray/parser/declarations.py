@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from annarray.errors import ParserError
 from annarray.parser.statements import METHODS, IfBlock, parse_flags, split_statements
 
-__all__ = ["Attribute", "parse_parameters", "parse_variables", "evaluate_constant_expression"]
+__all__ = ["Attribute", "parse_attributes", "parse_parameters", "parse_variables", "evaluate_constant_expression"]
 
 
 @dataclass
@@ -194,3 +194,14 @@ def parse_variables(text, obj_name, parameters, constants=None, owner="neuron"):
         value = _cast(evaluate_constant_expression(str(init), known, obj_name, item.text), ctype)
         attrs[name] = Attribute(name, "variable", _locality(flags), ctype, value, flags)
     return attrs
+
+
+def parse_attributes(parameters, equations, obj_name, owner="neuron"):
+    """Parameters then variables of a model (name → :class:`Attribute`), with the current
+    values of the global Constants available to initial values."""
+    from annarray.core.globals import constant_values
+
+    constants = constant_values()
+    params = parse_parameters(parameters, obj_name, constants, owner)
+    variables = parse_variables(equations, obj_name, params, constants, owner)
+    return {**params, **variables}

@@ -19,7 +19,7 @@ from annarray.codegen.functions import CFmod
 from annarray.errors import ParserError
 from annarray.parser.items import GlobalOp, NeuronRef, RandomDraw
 
-__all__ = ["ExpressionContext", "RandomDraw", "GlobalOp", "parse_expression", "MATH_FUNCTIONS"]
+__all__ = ["ExpressionContext", "RandomDraw", "GlobalOp", "parse_expression", "model_symbols", "MATH_FUNCTIONS"]
 
 
 def _pos(x):
@@ -107,6 +107,19 @@ class ExpressionContext:
         name = f"_rand_{len(self.random_draws)}"
         self.random_draws.append(RandomDraw(name, kind, tuple(args)))
         return self.symbol(name)
+
+
+def model_symbols(obj_name, attributes, constants=()):
+    """Symbols of a model's attributes, ``t``, ``dt`` and the global Constants (an attribute of
+    the same name hides a Constant); ``t``/``dt`` cannot be attribute names."""
+    symbols = {name: sp.Symbol(name, real=True) for name in attributes}
+    for name in ("t", "dt"):
+        if name in symbols:
+            raise ParserError(f"'{name}' is a reserved name (time, time step); rename the attribute", obj_name)
+        symbols[name] = sp.Symbol(name, real=True)
+    for name in constants:
+        symbols.setdefault(name, sp.Symbol(name, real=True))
+    return symbols
 
 
 def parse_expression(text, ctx, line=None):

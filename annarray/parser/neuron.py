@@ -10,7 +10,7 @@ import sympy as sp
 
 from annarray.errors import ParserError
 from annarray.parser.equations import parse_assignments, parse_condition, parse_equations
-from annarray.parser.expressions import ExpressionContext
+from annarray.parser.expressions import ExpressionContext, model_symbols
 from annarray.parser.statements import split_flags
 
 __all__ = ["NeuronDescription", "describe_neuron"]
@@ -58,16 +58,10 @@ def describe_neuron(neuron, constants=(), functions=None, default_method="explic
     :param stop_condition: the population's stop condition, ``'r > 1.0 : any'``.
     """
     attributes = neuron.attributes
-    symbols = {name: sp.Symbol(name, real=True) for name in attributes}
-    for name in ("t", "dt"):
-        if name in symbols:
-            raise ParserError(f"'{name}' is a reserved name (time, time step); rename the attribute", neuron.name)
-        symbols[name] = sp.Symbol(name, real=True)
+    symbols = model_symbols(neuron.name, attributes, constants)
     if neuron.spike:
         last = sp.Symbol("_t_last", real=True)  # ms of each neuron's last spike
         symbols["t_last"] = symbols["t_last_spike"] = last
-    for name in constants:  # an attribute of the same name hides the Constant
-        symbols.setdefault(name, sp.Symbol(name, real=True))
     ctx = ExpressionContext(
         neuron.name,
         symbols,

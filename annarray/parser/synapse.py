@@ -12,7 +12,7 @@ import sympy as sp
 
 from annarray.errors import ParserError
 from annarray.parser.equations import parse_assignments, parse_equations
-from annarray.parser.expressions import ExpressionContext, parse_expression
+from annarray.parser.expressions import ExpressionContext, model_symbols, parse_expression
 
 __all__ = ["SynapseDescription", "describe_synapse", "DEFAULT_RATE_PSP"]
 
@@ -60,13 +60,7 @@ def describe_synapse(synapse, pre_neuron, post_neuron, constants=(), functions=N
     :param functions: name → (argument names, body) of global and local functions.
     """
     attributes = synapse.attributes
-    symbols = {name: sp.Symbol(name, real=True) for name in attributes}
-    for name in ("t", "dt"):
-        if name in symbols:
-            raise ParserError(f"'{name}' is a reserved name (time, time step); rename the attribute", synapse.name)
-        symbols[name] = sp.Symbol(name, real=True)
-    for name in constants:
-        symbols.setdefault(name, sp.Symbol(name, real=True))
+    symbols = model_symbols(synapse.name, attributes, constants)
     ctx = ExpressionContext(
         synapse.name,
         symbols,
