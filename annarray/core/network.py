@@ -95,24 +95,21 @@ class Network:
         return n
 
     def _add_projection(self, proj):
-        if self.compiled:
-            raise NetworkError(
-                f"projection '{proj.name}' cannot be added to network {self.id} after compile(); "
-                "create it before compiling, or use a new Network"
-            )
-        if any(p.name == proj.name for p in self.projections):
-            raise NetworkError(f"a projection named '{proj.name}' already exists in network {self.id}")
-        self.projections.append(proj)
+        self._register(proj, self.projections, "projection")
 
     def _add_population(self, pop):
+        self._register(pop, self.populations, "population")
+
+    def _register(self, obj, objects, kind):
+        """Adds ``obj`` to ``objects`` (names are unique per kind; nothing after compile())."""
         if self.compiled:
             raise NetworkError(
-                f"population '{pop.name}' cannot be added to network {self.id} after compile(); "
+                f"{kind} '{obj.name}' cannot be added to network {self.id} after compile(); "
                 "create it before compiling, or use a new Network"
             )
-        if any(p.name == pop.name for p in self.populations):
-            raise NetworkError(f"a population named '{pop.name}' already exists in network {self.id}")
-        self.populations.append(pop)
+        if any(o.name == obj.name for o in objects):
+            raise NetworkError(f"a {kind} named '{obj.name}' already exists in network {self.id}")
+        objects.append(obj)
 
     def _remove_population(self, pop):
         self.populations.remove(pop)

@@ -120,7 +120,7 @@ class Projection:
             raise NetworkError(f"projection '{self.name}' has no synapses yet; call one of its connect_*() methods")
 
     # -- connecting -----------------------------------------------------------------------
-    def _connect(self, builder, description, weights_given, storage_format=None,
+    def _connect(self, builder, description, storage_format=None,
                  force_multiple_weights=False, **kwargs):
         if self._conn is not None:
             raise NetworkError(
@@ -143,8 +143,6 @@ class Projection:
         return self
 
     def _set_connectivity(self, conn, force_multiple_weights=False):
-        from annarray.core.population import PopulationView
-
         self._delay_steps = self._round_delays(conn.delays)
         self._conn = conn
         nnz, ndend = int(conn.indptr[-1]), len(conn.post_ranks)
@@ -162,7 +160,6 @@ class Projection:
             state["w"][...] = conn.weights
         conn.weights = 0.0  # the weights live in the state only
         self._state = state
-        self._post_view = _population(self.post) if not isinstance(self.post, PopulationView) else self.post
 
     def _round_delays(self, delays):
         dt = self._net.dt
@@ -186,27 +183,27 @@ class Projection:
     def connect_all_to_all(self, weights=1.0, delays=0.0, allow_self_connections=False,
                            force_multiple_weights=False, storage_format=None, storage_order=None):
         """Every presynaptic neuron to every postsynaptic neuron."""
-        return self._connect("all_to_all", "all-to-all", weights, storage_format,
+        return self._connect("all_to_all", "all-to-all", storage_format,
                              force_multiple_weights, weights=weights, delays=delays,
                              allow_self_connections=allow_self_connections)
 
     def connect_one_to_one(self, weights=1.0, delays=0.0, force_multiple_weights=False,
                            storage_format=None, storage_order=None):
         """Neuron i of pre to neuron i of post (same sizes)."""
-        return self._connect("one_to_one", "one-to-one", weights, storage_format,
+        return self._connect("one_to_one", "one-to-one", storage_format,
                              force_multiple_weights, weights=weights, delays=delays)
 
     def connect_gaussian(self, amp, sigma, delays=0.0, limit=0.01, allow_self_connections=False,
                          storage_format=None):
         """Weights ``amp * exp(-d²/2σ²)`` of the normalized distance between neurons."""
-        return self._connect("gaussian", "gaussian", None, storage_format, True, amp=amp,
+        return self._connect("gaussian", "gaussian", storage_format, True, amp=amp,
                              sigma=sigma, delays=delays, limit=limit,
                              allow_self_connections=allow_self_connections)
 
     def connect_dog(self, amp_pos, sigma_pos, amp_neg, sigma_neg, delays=0.0, limit=0.01,
                     allow_self_connections=False, storage_format=None):
         """Difference of two Gaussians of the normalized distance."""
-        return self._connect("dog", "difference-of-Gaussians", None, storage_format, True,
+        return self._connect("dog", "difference-of-Gaussians", storage_format, True,
                              amp_pos=amp_pos, sigma_pos=sigma_pos, amp_neg=amp_neg,
                              sigma_neg=sigma_neg, delays=delays, limit=limit,
                              allow_self_connections=allow_self_connections)
@@ -214,49 +211,49 @@ class Projection:
     def connect_fixed_probability(self, probability, weights, delays=0.0, allow_self_connections=False,
                                   force_multiple_weights=False, storage_format=None, storage_order=None):
         """Each pair connected independently with ``probability``."""
-        return self._connect("fixed_probability", f"random (p = {probability})", weights,
+        return self._connect("fixed_probability", f"random (p = {probability})",
                              storage_format, force_multiple_weights, probability=probability,
                              weights=weights, delays=delays, allow_self_connections=allow_self_connections)
 
     def connect_fixed_number_pre(self, number, weights, delays=0.0, allow_self_connections=False,
                                  force_multiple_weights=False, storage_format=None, storage_order=None):
         """Each postsynaptic neuron receives ``number`` distinct presynaptic neurons."""
-        return self._connect("fixed_number_pre", f"fixed number of {number} pre", weights,
+        return self._connect("fixed_number_pre", f"fixed number of {number} pre",
                              storage_format, force_multiple_weights, number=number, weights=weights,
                              delays=delays, allow_self_connections=allow_self_connections)
 
     def connect_fixed_number_post(self, number, weights=1.0, delays=0.0, allow_self_connections=False,
                                   force_multiple_weights=False, storage_format=None, storage_order=None):
         """Each presynaptic neuron projects to ``number`` distinct postsynaptic neurons."""
-        return self._connect("fixed_number_post", f"fixed number of {number} post", weights,
+        return self._connect("fixed_number_post", f"fixed number of {number} post",
                              storage_format, force_multiple_weights, number=number, weights=weights,
                              delays=delays, allow_self_connections=allow_self_connections)
 
     def connect_from_list(self, synapses, storage_format=None, storage_order=None):
         """Synapses listed as ``(pre, post, weight, delay)`` tuples."""
-        return self._connect("from_list", "from list", None, storage_format, True,
+        return self._connect("from_list", "from list", storage_format, True,
                              synapses=synapses)
 
     def connect_from_matrix(self, weights, delays=0.0, pre_post=False, storage_format=None,
                             storage_order=None):
         """Weights from a (post, pre) matrix; ``None`` entries are absent synapses."""
-        return self._connect("from_matrix", "from matrix", None, storage_format, True,
+        return self._connect("from_matrix", "from matrix", storage_format, True,
                              weights=weights, delays=delays, pre_post=pre_post)
 
     def connect_from_sparse(self, weights, delays=0.0, storage_format=None, storage_order=None):
         """Synapses and weights from a SciPy sparse matrix."""
-        return self._connect("from_sparse", "from sparse matrix", None, storage_format, True,
+        return self._connect("from_sparse", "from sparse matrix", storage_format, True,
                              weights=weights, delays=delays)
 
     def connect_from_file(self, filename, pickle_encoding=None, storage_format=None, storage_order=None):
         """Synapses saved earlier with :meth:`save_connectivity`."""
-        return self._connect("from_file", f"from file {filename}", None, storage_format, True,
+        return self._connect("from_file", f"from file {filename}", storage_format, True,
                              filename=filename)
 
     def connect_with_func(self, method, storage_format=None, storage_order=None, **args):
         """Synapses from ``method(pre, post, **args)``, which returns a ``CSR``/``LILConnectivity``."""
         return self._connect("with_func", f"with function {getattr(method, '__name__', method)}",
-                             None, storage_format, True, method=method, **args)
+                             storage_format, True, method=method, **args)
 
     # -- attribute access -----------------------------------------------------------------
     def _attribute(self, name):
@@ -372,11 +369,15 @@ class Projection:
     # -- connectivity export --------------------------------------------------------------
     def connectivity_matrix(self, fill=0.0):
         """Dense ``(post.size, pre.size)`` matrix of the weights (``fill`` where no synapse)."""
+        return self._dense("w", fill)
+
+    def _dense(self, variable, fill):
+        """Per-synapse ``variable`` as a dense ``(post.size, pre.size)`` array."""
         self._check_connected()
         post_pop, pre_pop = _population(self.post), _population(self.pre)
         res = np.full((post_pop.size, pre_pop.size), fill, dtype=np.float64)
         rows = np.repeat(self._conn.post_ranks, np.diff(self._conn.indptr))
-        res[rows, self._conn.indices] = self._host("w")
+        res[rows, self._conn.indices] = self._host(variable)
         return res
 
     def sparse_matrix(self, variable="w"):
@@ -403,15 +404,12 @@ class Projection:
         """All receptive fields tiled in one array: for 2-D pre and post, the field of post
         neuron (i, j) is the block (i, j) of size pre.geometry; otherwise one row per post
         neuron."""
-        self._check_connected()
+        fields = self._dense(variable, 0.0)
         post_pop, pre_pop = _population(self.post), _population(self.pre)
-        fields = np.zeros((post_pop.size,) + tuple(pre_pop.geometry))
-        for k, rank in enumerate(self.post_ranks):  # post-processing only, not per step
-            fields[rank] = Dendrite(self, rank, k).receptive_field(variable)
         if in_post_geometry and post_pop.dimension == 2 and pre_pop.dimension == 2:
             (pi, pj), (qi, qj) = post_pop.geometry, pre_pop.geometry
             return fields.reshape(pi, pj, qi, qj).transpose(0, 2, 1, 3).reshape(pi * qi, pj * qj)
-        return fields.reshape(post_pop.size, pre_pop.size)
+        return fields
 
     def save_connectivity(self, filename):
         """Saves the synapses (ranks, weights, delays) for :meth:`connect_from_file`."""
@@ -428,10 +426,6 @@ class Projection:
         delays = self._delay_steps * self._net.dt
         return replace(self._conn, weights=np.array(w, dtype=np.float64, copy=True),
                        delays=float(delays) if np.ndim(delays) == 0 else np.asarray(delays, dtype=np.float64))
-
-    def save(self, filename):
-        """Saves the synaptic attributes (see :meth:`save_connectivity` for the synapses)."""
-        self.save_connectivity(filename)
 
     # -- learning -------------------------------------------------------------------------
     def enable_learning(self, period=None, offset=None):
