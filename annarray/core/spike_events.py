@@ -69,15 +69,21 @@ class SpikeEvents:
         self.post_steps = self._compile(code.post_event)
 
     def _compile(self, steps):
-        """Kernels of ``steps`` with the dtypes of the arrays they will read."""
+        """``(kernels, read, written)`` for ``steps``: the gathers and compiled kernels in order,
+        the per-synapse variables they read or write (taken on the subset first) and those
+        they write (scattered back after)."""
         ops, compiled = self.ops, []
+        local = {name for name, attr in ops.proj.synapse_type.attributes.items() if attr.locality == "local"}
+        read, written = set(), set()
         for step in steps:
             if isinstance(step, Gather):
                 compiled.append(step)
                 continue
             dtypes = [self._dtype(a) for a in step.args]
             compiled.append((step, get_kernel(ops.backend, step.source, step.args, dtypes)))
-        return compiled
+            read |= (set(step.args) | {step.target}) & local
+            written |= {step.target} & local
+        return compiled, read, written
 
     def _dtype(self, name):
         ops = self.ops
@@ -97,7 +103,7 @@ class SpikeEvents:
         if self.queue is not None:
             self.queue.push(ranks)
             ranks = self.queue.row(self.queue.depth - 1)
-        if ranks.shape[0] == 0 or not self.pre_steps:
+        if ranks.shape[0] == 0 or not self.pre_steps[0]:
             return
         syn = self.pre_order[_ranges(self.xp, self.pre_starts[ranks], self.pre_counts[ranks])]
         self._run(syn, self.pre_steps, lag=1)
@@ -105,7 +111,7 @@ class SpikeEvents:
     def post_event(self):
         """Runs ``post_spike`` on the synapses of the postsynaptic neurons that spiked."""
         ranks = self.ops.post._spike_ranks
-        if ranks.shape[0] == 0 or not self.post_steps:
+        if ranks.shape[0] == 0 or not self.post_steps[0]:
             return
         dend = self.dendrite_of_post[ranks]
         dend = dend[dend >= 0]
@@ -117,32 +123,30 @@ class SpikeEvents:
         time since each synapse's last event, measured ``lag`` steps before now (1 for
         presynaptic events, which arrive the step after the spike: the reference's timing)."""
         ops, xp = self.ops, self.xp
+        kernels, read, written = steps
         n = syn.shape[0]
         if n == 0:
             return
         ns = dict(ops.ns)
-        local = {name for name, loc in ops.code.localities.items() if loc == "local" and name in ops.state}
-        for name in local:
+        for name in read:
             ns[name] = ops.state[name][syn]
         if self.last_event is not None:
             step = self.net._step
             ns["_elapsed"] = ((step - lag - self.last_event[syn]) * self.net.dt).astype(ops.backend.float_dtype)
             self.last_event[syn] = step
-        written = set()
-        for item in steps:
+        for item in kernels:
             if isinstance(item, Gather):
                 ns[item.out] = self._gather(item, syn)
                 continue
             spec, kernel = item
-            if spec.target in local:
+            if spec.target in read:
                 out = ns[spec.target]  # the subset of the variable, updated in place
             else:
                 out = ns[spec.target] = xp.empty(n, dtype=ops.backend.float_dtype)
             kernel([ns[a] for a in spec.args], out)
-            written.add(spec.target)
-        for name in written & local:
+        for name in written:
             ops.state[name][syn] = ns[name]
-        if "_g_inc" in written:
+        if "_g_inc" in ns:  # only a pre_spike kernel writes it (the event namespace is fresh)
             post = self.post_of_syn[syn]
             self.conductance += xp.bincount(post, weights=ns["_g_inc"], minlength=self.conductance.shape[0])
 
