@@ -47,22 +47,18 @@ annarray-only figures (plan ops, cache hits) are then left out.
 """
 
 import argparse
-import json
 import math
 import os
-import platform
 import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
 
+from benchmarks.common import REPO, emit, median, new_results, run_child, stats, write_results
+
 __all__ = ["main"]
 
-_MARK = "@@BENCH-RESULT "
-_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-_DEFAULT_OUT = os.path.join(_REPO, "benchmarks", "results", "foundation.json")
+_DEFAULT_OUT = os.path.join(REPO, "benchmarks", "results", "foundation.json")
 
 COMPILE_CASES = (
     ("cold", "cold (fresh directory)"),
@@ -116,9 +112,6 @@ def build_rich_model(ann, size=COMPILE_SIZE):
 # ---------------------------------------------------------------------------------------
 
 
-def _emit(result):
-    sys.stdout.write("\n" + _MARK + json.dumps(result) + "\n")
-    sys.stdout.flush()
 
 
 def _cache_writes(directory, since_ns):
@@ -167,7 +160,7 @@ def child_compile(args):
     result["first_step_s"] = time.perf_counter() - t
     result["sympy_imported"] = "sympy" in sys.modules
     result["r_mean"] = float(np.mean(pop.r))
-    _emit(result)
+    emit(result)
 
 
 def _time_steps(run, min_time):
@@ -291,7 +284,7 @@ def child_step(args):
     result["order"] = order
     for method in order:
         result[method] = _time_steps(runs[method], args.min_time)
-    _emit(result)
+    emit(result)
 
 
 def _annarray_plan(ann):
@@ -312,44 +305,21 @@ def _annarray_plan(ann):
 # ---------------------------------------------------------------------------------------
 
 
-def _run_child(argv, cwd, timeout=180):
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([_REPO] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
-    cmd = [sys.executable, "-m", "benchmarks.foundation", "--child"] + argv
-    try:
-        proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return {"error": f"timed out after {timeout} s: {' '.join(argv)}"}
-    for line in reversed(proc.stdout.splitlines()):
-        if line.startswith(_MARK):
-            return json.loads(line[len(_MARK):])
-    tail = (proc.stderr or proc.stdout).strip().splitlines()[-15:]
-    message = f"child {' '.join(argv)} failed (rc={proc.returncode}):\n    " + "\n    ".join(tail)
-    print(message, file=sys.stderr)
-    return {"error": message}
 
 
-def _median(values):
-    values = [v for v in values if v is not None]
-    return statistics.median(values) if values else None
 
 
-def _stats(values):
-    values = [v for v in values if v is not None]
-    if not values:
-        return {"median": None, "min": None, "max": None, "runs": []}
-    return {"median": statistics.median(values), "min": min(values), "max": max(values), "runs": values}
 
 
 def run_compile(opts, work):
     print(f"compile(): {len(COMPILE_CASES)} cases x {opts.compile_runs} fresh processes ...", flush=True)
     warm_dir = os.path.join(work, "compile-warm")
-    prepared = _run_child(["compile", "--mode", "cold", "--dir", warm_dir, "--module", opts.module], work)
+    prepared = run_child("benchmarks.foundation", ["compile", "--mode", "cold", "--dir", warm_dir, "--module", opts.module], work)
     raw = {case: [] for case, _ in COMPILE_CASES}
     for i in range(opts.compile_runs):
         for case, _ in COMPILE_CASES:
             directory = warm_dir if case in ("warm", "warm_sympy") else os.path.join(work, f"compile-{case}-{i}")
-            raw[case].append(_run_child(["compile", "--mode", case, "--dir", directory, "--module", opts.module], work))
+            raw[case].append(run_child("benchmarks.foundation", ["compile", "--mode", case, "--dir", directory, "--module", opts.module], work))
     results = {"model": {"parameters": RICH_PARAMETERS, "equations": RICH_EQUATIONS, "size": COMPILE_SIZE},
                "warm_cache_prepared": "error" not in prepared, "cases": {}}
     for case, label in COMPILE_CASES:
@@ -358,13 +328,13 @@ def run_compile(opts, work):
         for key in ("compile_s", "model_definition_s", "first_step_s", "import_numpy_s", "import_module_s",
                     "import_sympy_s", "first_compile_s"):
             if any(key in r for r in ok):
-                entry[key] = _stats([r.get(key) for r in ok])
+                entry[key] = stats([r.get(key) for r in ok])
         entry["cache_writes"] = [r.get("cache_writes") for r in ok]
         entry["sympy_imported"] = [r.get("sympy_imported") for r in ok]
         results["cases"][case] = entry
     imports_numpy = [r["import_numpy_s"] for c in raw.values() for r in c if "error" not in r]
     imports_module = [r["import_module_s"] for c in raw.values() for r in c if "error" not in r]
-    results["import"] = {"numpy_s": _stats(imports_numpy), "module_s": _stats(imports_module)}
+    results["import"] = {"numpy_s": stats(imports_numpy), "module_s": stats(imports_module)}
     return results
 
 
@@ -411,7 +381,7 @@ def run_step(opts, work):
         for size, threads in configs:
             argv = ["step", "--size", str(size), "--nthreads", str(threads), "--dir", step_dir,
                     "--min-time", str(opts.min_time), "--rotate", str(rep), "--module", opts.module]
-            raw[(size, threads)].append(_run_child(argv, work))
+            raw[(size, threads)].append(run_child("benchmarks.foundation", argv, work))
     rows = []
     for size, threads in configs:
         ok = [r for r in raw[(size, threads)] if "error" not in r]
@@ -419,14 +389,14 @@ def run_step(opts, work):
         for method in STEP_METHODS:
             per = [r[method]["s_per_step"] for r in ok if method in r]
             if per:
-                st = _stats([p * 1e6 for p in per])
+                st = stats([p * 1e6 for p in per])
                 row[method] = {"us_per_step": st, "ns_per_neuron_step": st["median"] * 1e3 / size,
                                "steps": [r[method]["steps"] for r in ok if method in r]}
         # ratios per repeat (annarray and the reference measured in the same process, one
         # after the other), then the median: less sensitive to load drifting between runs
         for ref in ("numpy", "numexpr", "plan_ops"):
             ratios = [r["annarray"]["s_per_step"] / r[ref]["s_per_step"] for r in ok if "annarray" in r and ref in r]
-            row[f"ratio_annarray_over_{ref}"] = _median(ratios)
+            row[f"ratio_annarray_over_{ref}"] = median(ratios)
             row[f"ratios_annarray_over_{ref}"] = ratios
         row["max_abs_diff_v"] = max((r.get("max_abs_diff_v", 0.0) for r in ok), default=None)
         row["max_abs_diff_r"] = max((r.get("max_abs_diff_r", 0.0) for r in ok), default=None)
@@ -472,16 +442,6 @@ def print_step(res, opts):
     print("  max|dv|: largest |v_annarray - v_NumPy| after 20 steps from the same state (same arithmetic?)")
 
 
-def _versions():
-    from importlib import metadata
-
-    out = {}
-    for name in ("numpy", "numexpr", "sympy", "scipy", "threadpoolctl"):
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = None
-    return out
 
 
 def _parse(argv):
@@ -523,23 +483,9 @@ def main(argv=None):
 
     start = time.perf_counter()
     work = tempfile.mkdtemp(prefix="annarray-bench-")
-    results = {
-        "suite": "foundation",
-        "module": opts.module,
-        "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "machine": {"platform": platform.platform(), "python": platform.python_version(),
-                    "cpu_count": os.cpu_count(), "processor": platform.processor() or platform.machine()},
-        "versions": _versions(),
-        "settings": {"compile_runs": opts.compile_runs, "repeats": opts.repeats, "min_time_s": opts.min_time,
-                     "sizes": opts.sizes, "threads": opts.threads},
-    }
-    try:
-        git = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=_REPO, capture_output=True, text=True)
-        results["git_commit"] = git.stdout.strip() or None
-    except OSError:
-        results["git_commit"] = None
-    print(f"annarray foundation benchmark: module {opts.module}, Python {platform.python_version()},"
-          f" {os.cpu_count()} CPUs, " + ", ".join(f"{k} {v}" for k, v in results["versions"].items() if v))
+    results = new_results("foundation", {"compile_runs": opts.compile_runs, "repeats": opts.repeats,
+                                         "min_time_s": opts.min_time, "sizes": opts.sizes,
+                                         "threads": opts.threads}, module=opts.module)
     try:
         if not opts.skip_compile:
             results["compile"] = run_compile(opts, work)
@@ -554,10 +500,7 @@ def main(argv=None):
         print_compile(results["compile"], opts)
     if "step" in results:
         print_step(results["step"], opts)
-    os.makedirs(os.path.dirname(os.path.abspath(opts.out)), exist_ok=True)
-    with open(opts.out, "w") as f:
-        json.dump(results, f, indent=1)
-    print(f"\ntotal {results['total_s']:.0f} s; results written to {opts.out}")
+    write_results(results, opts.out)
     return 0
 
 

@@ -69,26 +69,21 @@ machines vary: compare the ratios measured in one run, not lone absolute times.
 
 import argparse
 import functools
-import json
 import math
 import os
-import platform
 import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 import tracemalloc
 import types
 
-from benchmarks.foundation import _median, _stats, _versions
+from benchmarks.common import REPO, emit, median, new_results, run_child, stats, write_results
 
 __all__ = ["main"]
 
-_MARK = "@@BENCH-RESULT "
-_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-_DEFAULT_OUT = os.path.join(_REPO, "benchmarks", "results", "projections.json")
+_DEFAULT_OUT = os.path.join(REPO, "benchmarks", "results", "projections.json")
 
 STEP_METHODS = ("annarray", "no_projection", "scipy_matmul", "csr_matvec")
 SPMV_REFS = (("scipy_matmul", "A @ x"), ("csr_matvec", "csr_matvec"))
@@ -340,9 +335,6 @@ def memory_report(proj, net, np):
 # ---------------------------------------------------------------------------------------
 
 
-def _emit(result):
-    sys.stdout.write("\n" + _MARK + json.dumps(result) + "\n")
-    sys.stdout.flush()
 
 
 def _alloc_peak(run):
@@ -447,7 +439,7 @@ def child_step(args):
     result["alloc_peak_bytes"] = {method: _alloc_peak(lambda r=runs[method]: r(2)) for method in STEP_METHODS}
     result["plan_length"] = len(ann.core.network.default_network()._plan) if hasattr(ann, "core") else None
     result["weights_finite"] = bool(np.all(np.isfinite(proj._runtime.state["w"])))
-    _emit(result)
+    emit(result)
 
 
 def child_memory(args):
@@ -497,7 +489,7 @@ def child_memory(args):
         for k, (c, p) in traced.items()
     }
     result["arrays"] = memory_report(proj, ann.core.network.default_network(), np)
-    _emit(result)
+    emit(result)
 
 
 def child_connector(args):
@@ -544,7 +536,7 @@ def child_connector(args):
         "arrays": [{"path": a["paths"][0], "bytes": a["bytes"], "dtype": a["dtype"]} for a in mem["arrays"]],
         "linear_dense": proj.nb_synapses == n * n,
     }
-    _emit(result)
+    emit(result)
 
 
 # ---------------------------------------------------------------------------------------
@@ -552,26 +544,6 @@ def child_connector(args):
 # ---------------------------------------------------------------------------------------
 
 
-def _run_child(argv, cwd, timeout=600):
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(
-        [_REPO] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
-    )
-    cmd = [sys.executable, "-m", "benchmarks.projections", "--child"] + argv
-    start = time.perf_counter()
-    try:
-        proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return {"error": f"timed out after {timeout} s: {' '.join(argv)}"}
-    for line in reversed(proc.stdout.splitlines()):
-        if line.startswith(_MARK):
-            result = json.loads(line[len(_MARK) :])
-            result["child_wall_s"] = time.perf_counter() - start
-            return result
-    tail = (proc.stderr or proc.stdout).strip().splitlines()[-15:]
-    message = f"child {' '.join(argv)} failed (rc={proc.returncode}):\n    " + "\n    ".join(tail)
-    print(message, file=sys.stderr)
-    return {"error": message}
 
 
 def _common(opts, work):
@@ -605,7 +577,7 @@ def run_step(opts, work):
             "--repeats",
             str(opts.repeats),
         ]
-        r = _run_child(argv + _common(opts, work), work)
+        r = run_child("benchmarks.projections", argv + _common(opts, work), work)
         row = {"synapse": synapse, "density": density, "threads": threads, "steps": steps}
         if "error" in r:
             row["error"] = r["error"]
@@ -630,15 +602,15 @@ def run_step(opts, work):
         )
         raw = r["s_per_step"]
         for method in STEP_METHODS:
-            row[method] = {"us_per_step": _stats([v * 1e6 for v in raw[method]])}
+            row[method] = {"us_per_step": stats([v * 1e6 for v in raw[method]])}
         cost = [a - b for a, b in zip(raw["annarray"], raw["no_projection"], strict=True)]
-        row["projection_cost"] = {"us_per_step": _stats([v * 1e6 for v in cost])}
+        row["projection_cost"] = {"us_per_step": stats([v * 1e6 for v in cost])}
         for ref, _ in SPMV_REFS:
             ratios = [c / s for c, s in zip(cost, raw[ref], strict=True)]
             whole = [a / s for a, s in zip(raw["annarray"], raw[ref], strict=True)]
-            row[f"ratio_cost_over_{ref}"] = _median(ratios)
+            row[f"ratio_cost_over_{ref}"] = median(ratios)
             row[f"ratios_cost_over_{ref}"] = ratios
-            row[f"ratio_step_over_{ref}"] = _median(whole)
+            row[f"ratio_step_over_{ref}"] = median(whole)
             row[f"ratios_step_over_{ref}"] = whole
         row["ns_per_synapse_step"] = (
             row["projection_cost"]["us_per_step"]["median"] * 1e3 / max(1, r["nb_synapses"])
@@ -724,7 +696,7 @@ def run_memory(opts, work):
             "--nthreads",
             str(opts.threads[0]),
         ]
-        out[synapse] = _run_child(argv + _common(opts, work), work)
+        out[synapse] = run_child("benchmarks.projections", argv + _common(opts, work), work)
     return out
 
 
@@ -793,7 +765,7 @@ def run_connectors(opts, work):
             "--nthreads",
             str(opts.threads[0]),
         ]
-        r = _run_child(argv + _common(opts, work), work)
+        r = run_child("benchmarks.projections", argv + _common(opts, work), work)
         r.setdefault("connector", kind)
         rows.append(r)
     return {"rows": rows}
@@ -896,41 +868,19 @@ def main(argv=None):
 
     start = time.perf_counter()
     work = tempfile.mkdtemp(prefix="annarray-bench-proj-")
-    results = {
-        "suite": "projections",
-        "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "machine": {
-            "platform": platform.platform(),
-            "python": platform.python_version(),
-            "cpu_count": os.cpu_count(),
-            "processor": platform.processor() or platform.machine(),
-        },
-        "versions": _versions(),
-        "settings": {
-            "size": opts.size,
-            "densities": opts.densities,
-            "steps": opts.steps,
-            "plastic_steps": opts.plastic_steps,
-            "repeats": opts.repeats,
-            "threads": opts.threads,
-            "memory_density": opts.memory_density,
-            "seed": opts.seed,
-            "quick": opts.quick,
-            "hebb_eta": HEBB_ETA,
-            "target_ratio": TARGET_RATIO,
-        },
-    }
-    try:
-        git = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=_REPO, capture_output=True, text=True
-        )
-        results["git_commit"] = git.stdout.strip() or None
-    except OSError:
-        results["git_commit"] = None
-    print(
-        f"annarray projections benchmark: Python {platform.python_version()}, {os.cpu_count()} CPUs, "
-        + ", ".join(f"{k} {v}" for k, v in results["versions"].items() if v)
-    )
+    results = new_results("projections", {
+        "size": opts.size,
+        "densities": opts.densities,
+        "steps": opts.steps,
+        "plastic_steps": opts.plastic_steps,
+        "repeats": opts.repeats,
+        "threads": opts.threads,
+        "memory_density": opts.memory_density,
+        "seed": opts.seed,
+        "quick": opts.quick,
+        "hebb_eta": HEBB_ETA,
+        "target_ratio": TARGET_RATIO,
+    })
     try:
         if not opts.skip_step:
             results["step"] = run_step(opts, work)
@@ -949,10 +899,7 @@ def main(argv=None):
         print_memory(results["memory"], opts)
     if "connectors" in results:
         print_connectors(results["connectors"], opts)
-    os.makedirs(os.path.dirname(os.path.abspath(opts.out)), exist_ok=True)
-    with open(opts.out, "w") as f:
-        json.dump(results, f, indent=1)
-    print(f"\ntotal {results['total_s']:.0f} s; results written to {opts.out}")
+    write_results(results, opts.out)
     return 0
 
 
