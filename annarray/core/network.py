@@ -406,6 +406,9 @@ class Network:
                 proj.reset()
         for buf in self._delay_buffers.values():
             buf.fill()
+        for proj in self.projections if self.compiled else []:
+            if proj._runtime.events is not None:
+                proj._runtime.events.clear()
         if monitors:
             for mon in self.monitors:
                 mon.reset()

@@ -161,5 +161,8 @@ class SpikeEvents:
         raise NetworkError(f"projection '{ops.proj.name}': '{g.key}' cannot be read in a spike event")
 
     def clear(self):
+        """Forgets the spikes in transit and the synapses' last events (network reset)."""
         if self.queue is not None:
             self.queue.clear()
+        if self.last_event is not None:
+            self.last_event[...] = -10000

@@ -150,3 +150,15 @@ def test_coba_network_rate(paradigm):
         counts[pop.spike] += 1
     rate = counts.sum() / 4000 / 0.1
     assert 5.0 < rate < 60.0
+
+
+def test_reset_drops_spikes_in_transit(paradigm):
+    pre = ann.Population(1, _source([2]))
+    post = ann.Population(1, _reader())
+    ann.Projection(pre, post, "exc").connect_all_to_all(1.0, delays=5.0)
+    m = ann.Monitor(post, "v")
+    ann.compile()
+    ann.simulate(4)  # the spike of t = 2 is in the queue, due at step 6
+    ann.reset()
+    ann.simulate(4)  # t = 0..3: the new spike of t = 2 is due at step 6; nothing else may arrive
+    assert np.all(m.get("v") == 0.0)
