@@ -563,27 +563,27 @@ class Population(_AttributeAccess):
                 attribute, dt = ns[code.refractory[1]], self._net.dt
                 per_neuron = attribute.ndim > 0
 
-        def spike_step():
-            detect()
-            n = int(count_nonzero(spiked))
-            ranks = buffer[:n]
-            if n:
-                compress(spiked, arange, out=ranks)
+        def emitted(mask, into, resets):
+            """Ranks where ``mask`` holds (a view of ``into``), after running ``resets``."""
+            found = into[: int(count_nonzero(mask))]
+            if found.shape[0]:
+                compress(mask, arange, out=found)
                 for reset in resets:
                     reset()
+            return found
+
+        def spike_step():
+            detect()
+            ranks = emitted(spiked, buffer, resets)
+            n = ranks.shape[0]
+            if n:
                 t_last[ranks] = t
             self._spike_ranks = ranks
             self._spike_count = n
             if axon is not None:
                 axon()
-                m = int(count_nonzero(axon_spiked))
-                axonal = axon_buffer[:m]
-                if m:
-                    compress(axon_spiked, arange, out=axonal)
-                    for reset in axon_resets:
-                        reset()
-                self._axon_ranks = axonal
-                self._axon_count = m
+                self._axon_ranks = emitted(axon_spiked, axon_buffer, axon_resets)
+                self._axon_count = self._axon_ranks.shape[0]
             if remaining is not None:
                 # count down the periods running since before this step, then start new ones
                 subtract(remaining, 1.0, out=remaining)
