@@ -45,6 +45,15 @@ from annarray.core.simulation import (
                                   simulate_until,
                                   step,
 )
+from annarray.core.spike_analysis import (
+                                  coefficient_of_variation,
+                                  histogram,
+                                  inter_spike_interval,
+                                  mean_fr,
+                                  population_rate,
+                                  raster_plot,
+                                  smoothed_rate,
+)
 from annarray.core.synapse import Synapse
 from annarray.errors import AnnarrayError, InvalidConfiguration
 from annarray.models import (
@@ -82,6 +91,8 @@ __all__ = [
     "DefaultRateCodedSynapse", "Hebb", "Oja", "IBCM", "DefaultSpikingSynapse", "STP", "STDP",
     "Izhikevich", "IF_curr_exp", "IF_cond_exp", "IF_curr_alpha", "IF_cond_alpha", "HH_cond_exp",
     "EIF_cond_exp_isfa_ista", "EIF_cond_alpha_isfa_ista",
+    "raster_plot", "histogram", "inter_spike_interval", "coefficient_of_variation", "population_rate",
+    "smoothed_rate", "mean_fr",
 ]
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())

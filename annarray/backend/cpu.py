@@ -1,7 +1,11 @@
-"""CPU backend: state in NumPy arrays, element-wise kernels compiled with numexpr.
+"""CPU backend: state in NumPy arrays, element-wise kernels as NumPy ufunc chains or numexpr.
 
-A kernel is a numexpr expression compiled once into a ``NumExpr`` object and called with
-``out=`` so that the update writes in place without allocating (about 3 µs a call).
+A kernel is an expression in numexpr's language. How it runs is decided when it is bound to
+its arrays: below :data:`NUMEXPR_MIN_SIZE` elements (or with one thread) it runs as a
+straight-line chain of NumPy ufuncs writing into preallocated scratch arrays
+(:class:`~annarray.codegen.ufunc_kernel.UfuncProgram`: about 1 µs per operation on a few
+thousand elements); on large arrays with several threads it runs as a numexpr expression
+compiled once into a ``NumExpr`` object and called with ``out=`` (no allocation).
 """
 
 import logging
@@ -12,7 +16,13 @@ import numpy as np
 from numexpr.necompiler import NumExpr
 from scipy.sparse._sparsetools import csr_matvec as _csr_matvec
 
-__all__ = ["CPUBackend", "ElementwiseKernel"]
+from annarray.codegen.ufunc_kernel import UfuncProgram
+
+__all__ = ["CPUBackend", "ElementwiseKernel", "NUMEXPR_MIN_SIZE"]
+
+#: arrays of at least this many elements use numexpr when it has several threads (measured
+#: on a 2-core machine: NumPy ufunc chains are faster below, numexpr's threads pay above)
+NUMEXPR_MIN_SIZE = 262144
 
 logger = logging.getLogger(__name__)
 
@@ -39,19 +49,45 @@ class ElementwiseKernel:
     def __init__(self, source, arg_names, arg_dtypes):
         self.source = source
         self.arg_names = tuple(arg_names)
-        signature = [(n, _NE_KIND[np.dtype(d)]) for n, d in zip(arg_names, arg_dtypes)]
-        self._compiled = NumExpr(source, signature=signature)
+        self._signature = [(n, _NE_KIND[np.dtype(d)]) for n, d in zip(arg_names, arg_dtypes)]
+        self._booleans = frozenset(n for n, d in zip(arg_names, arg_dtypes) if np.dtype(d) == np.bool_)
+        self._compiled = None
+        self._programs = {}
         # numexpr's VML path only exists in MKL builds; decide once for the direct call
         uses_vml = bool(getattr(numexpr, "use_vml", False)) and _uses_vml(source)
         self._kw = dict(self._CALL_KW, ex_uses_vml=uses_vml)
 
+    def _numexpr(self):
+        if self._compiled is None:
+            self._compiled = NumExpr(self.source, signature=self._signature)
+        return self._compiled
+
+    def _program(self, args, out):
+        """The ufunc program for this pattern of arguments (which are arrays, which are the
+        output itself)."""
+        arrays = frozenset(n for n, a in zip(self.arg_names, args) if np.ndim(a) > 0)
+        target = frozenset(n for n, a in zip(self.arg_names, args) if a is out)
+        key = (arrays, target)
+        program = self._programs.get(key)
+        if program is None:
+            program = self._programs[key] = UfuncProgram(self.source, self.arg_names, arrays, self._booleans, target)
+        return program
+
+    @staticmethod
+    def _use_numexpr(out):
+        return out.size >= NUMEXPR_MIN_SIZE and numexpr.get_num_threads() > 1
+
     def __call__(self, args, out):
         """Evaluates the expression on ``args`` (arrays, same order as ``arg_names``) into ``out``."""
-        return self._compiled(*args, out=out, **self._kw)
+        if self._use_numexpr(out):
+            return self._numexpr()(*args, out=out, **self._kw)
+        return self._program(args, out).run(np, args, out)
 
     def bind(self, args, out):
-        """A no-argument callable for the step plan: the compiled call with its arrays bound."""
-        return partial(self._compiled, *args, out=out, **self._kw)
+        """A no-argument callable for the step plan: the kernel with its arrays bound."""
+        if self._use_numexpr(out):
+            return partial(self._numexpr(), *args, out=out, **self._kw)
+        return self._program(args, out).bind(np, args, out)
 
 
 _VML_FUNCS = ("sin", "cos", "tan", "exp", "log", "sqrt", "pow", "arc", "tanh", "sinh", "cosh")

@@ -141,6 +141,7 @@ class ProjectionCode:
     spiking: bool = False
     pre_event: list = field(default_factory=list)
     post_event: list = field(default_factory=list)
+    pre_axon_event: list = field(default_factory=list)
     event_driven: list = field(default_factory=list)
 
     def source_text(self):

@@ -17,7 +17,7 @@ __all__ = ["get_kernel", "CodeCache", "clear_memory_cache", "model_hash", "CACHE
 
 logger = logging.getLogger(__name__)
 
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 _kernels = {}
 
 

@@ -233,3 +233,4 @@ def _event_code(code, desc, namer, printer, localities):
     localities["_elapsed"] = "local"
     code.pre_event = _event_steps(desc.pre_spike, desc, namer, printer, localities, True)
     code.post_event = _event_steps(desc.post_spike, desc, namer, printer, localities, False)
+    code.pre_axon_event = _event_steps(desc.pre_axon_spike, desc, namer, printer, localities, True)

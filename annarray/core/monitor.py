@@ -3,12 +3,17 @@
 Recorded values go into preallocated chunks (``_ChunkedRecord``): one row per recorded
 step, one column per recorded neuron, new chunks added as the recording grows, so that a
 step costs one copy into a row and never a list append of a fresh array.
+
+Spike events (``'spike'``, ``'axon_spike'``) go into a ``_SpikeRecord``: two growing arrays,
+the rank and the step of each event, also in chunks; a step copies the population's array of
+spiking ranks (filtered to the view's neurons for a view) and fills the step numbers.
 """
 
 import logging
 
 import numpy as np
 
+from annarray.core import spike_analysis as _analysis
 from annarray.errors import NetworkError
 
 __all__ = ["Monitor"]
@@ -49,6 +54,139 @@ class _ChunkedRecord:
     def clear(self):
         self.chunks = []
         self.rows = 0
+
+
+class _SpikeRecord:
+    """Spike events stored as two growing arrays: ranks (the population's index type) and
+    steps (int64), in chunks of ``capacity`` events (at least the population size, so that
+    one step's events span at most two chunks).
+
+    :param xp: array namespace of the population's spike arrays (events stay on the device).
+    """
+
+    def __init__(self, xp, rank_dtype, capacity):
+        self.xp = xp
+        self.rank_dtype = np.dtype(rank_dtype)
+        self.capacity = int(capacity)
+        self.clear()
+
+    def clear(self):
+        self.ranks = []  # chunks of ranks, each ``capacity`` long
+        self.steps = []  # chunks of steps, same layout
+        self.used = self.capacity  # events in the last chunk (full: the next append opens one)
+        self.events = 0
+
+    def append(self, ranks, n, step):
+        """Adds the ``n`` events of ``ranks`` (an ``xp`` array of length ``n``) at ``step``."""
+        if not n:
+            return
+        used = self.used
+        if used + n <= self.capacity:  # the usual case: one copy into the open chunk
+            self.ranks[-1][used:used + n] = ranks
+            self.steps[-1][used:used + n] = step
+            self.used = used + n
+            self.events += n
+            return
+        done = 0
+        while done < n:
+            if self.used == self.capacity:
+                self.ranks.append(self.xp.empty(self.capacity, dtype=self.rank_dtype))
+                self.steps.append(self.xp.empty(self.capacity, dtype=np.int64))
+                self.used = 0
+            k = min(n - done, self.capacity - self.used)
+            self.ranks[-1][self.used:self.used + k] = ranks[done:done + k]
+            self.steps[-1][self.used:self.used + k] = step
+            self.used += k
+            done += k
+        self.events += n
+
+    def to_host(self, backend):
+        """``(ranks, steps)``: NumPy int64 arrays of the events, in recording order."""
+        if not self.events:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        sizes = [self.capacity] * (len(self.ranks) - 1) + [self.used]
+        out = []
+        for chunks in (self.ranks, self.steps):
+            parts = [c[:k] for c, k in zip(chunks, sizes, strict=True)]
+            joined = parts[0] if len(parts) == 1 else self.xp.concatenate(parts)
+            out.append(np.asarray(backend.to_host(joined), dtype=np.int64))
+        return out[0], out[1]
+
+    def nbytes(self):
+        return self.events * (self.rank_dtype.itemsize + 8)
+
+
+def _spike_capture(obj, pop, name, rec, xp):
+    """The per-step function ``capture(step)`` that appends the events of ``name`` ('spike'
+    or 'axon_spike') of ``pop`` to ``rec``, keeping only the neurons of a view ``obj``."""
+    ranks_attr, count_attr = ("_spike_ranks", "_spike_count") if name == "spike" else \
+        ("_axon_ranks", "_axon_count")
+    view_ranks = getattr(obj, "ranks", None) if obj is not pop else None
+    if view_ranks is None or np.unique(view_ranks).size == pop.size:
+
+        def capture(step):
+            n = getattr(pop, count_attr)
+            if n:
+                rec.append(getattr(pop, ranks_attr), n, step)
+
+        return capture
+    in_view = xp.zeros(pop.size, dtype=bool)
+    in_view[xp.asarray(view_ranks)] = True
+
+    def capture_view(step):
+        if getattr(pop, count_attr):
+            ranks = getattr(pop, ranks_attr)
+            kept = ranks[in_view[ranks]]
+            rec.append(kept, kept.shape[0], step)
+
+    return capture_view
+
+
+def _spike_dict(keys, ranks, steps):
+    """``{rank: [steps]}`` for every recorded rank in ``keys`` (sorted), silent ones included."""
+    order = np.argsort(ranks, kind="stable")
+    sorted_ranks, sorted_steps = ranks[order], steps[order]
+    bounds = np.searchsorted(sorted_ranks, keys[1:], side="left")
+    parts = np.split(sorted_steps, bounds) if keys.size else []
+    return {int(k): part.tolist() for k, part in zip(keys, parts, strict=True)}
+
+
+_SPIKE_EVENTS = ("spike", "axon_spike")
+
+
+def _is_view(obj):
+    from annarray.core.population import PopulationView
+
+    return isinstance(obj, PopulationView)
+
+
+def _check_variables(obj, owner, variables):
+    """Refuses names that ``obj`` cannot record (spike events need spiking neurons)."""
+    for v in variables:
+        if v in _SPIKE_EVENTS:
+            _check_spike_events(obj, owner, v)
+        elif v not in owner.attributes:
+            raise NetworkError(
+                f"Monitor on '{owner.name}': no attribute '{v}' to record; "
+                f"its attributes are {', '.join(owner.attributes)}"
+            )
+
+
+def _check_spike_events(obj, owner, name):
+    neuron = getattr(owner, "neuron_type", None)
+    if neuron is None:
+        raise NetworkError(
+            f"Monitor on '{owner.name}': '{name}' events are recorded on populations of spiking "
+            "neurons (or views of them), not on projections or dendrites")
+    if neuron.type != "spike":
+        raise NetworkError(
+            f"Monitor on '{owner.name}': '{name}' cannot be recorded because the population is "
+            "rate-coded (its neuron has no spike= condition); record 'r' instead, or use a "
+            "spiking neuron")
+    if name == "axon_spike" and not neuron.axon_spike:
+        raise NetworkError(
+            f"Monitor on '{owner.name}': 'axon_spike' cannot be recorded because the neuron "
+            "defines no axon_spike= condition; record 'spike' or add axon_spike= to the neuron")
 
 
 def _source(obj, owner, name, xp):
@@ -111,13 +249,11 @@ class Monitor:
         self._population = owner  # the object holding the recorded arrays
         self._net = owner._net
         variables = [variables] if isinstance(variables, str) else list(variables or [])
-        for v in variables:
-            if v not in owner.attributes:
-                raise NetworkError(
-                    f"Monitor on '{owner.name}': no attribute '{v}' to record; "
-                    f"its attributes are {', '.join(owner.attributes)}"
-                )
+        _check_variables(obj, owner, variables)
         self.variables = variables
+        # ranks of the recorded neurons, as the keys of get('spike') (sorted, as the reference)
+        self._spike_keys = np.unique(obj.ranks) if isinstance(obj, PopulationView) else \
+            np.arange(owner.size if isinstance(owner, Population) else 0)
         self._set_period(period, period_offset)
         self._recording = False
         self._start_request = bool(start)
@@ -148,7 +284,14 @@ class Monitor:
         pop = self._population
         self._data = {}
         self._sources = {}
+        self._captures = []
         for v in self.variables:
+            if v in _SPIKE_EVENTS:
+                buffer = pop._spike_buffer if v == "spike" else pop._axon_buffer
+                rec = _SpikeRecord(backend.xp, buffer.dtype, max(4096, pop.size))
+                self._data[v] = rec
+                self._captures.append(_spike_capture(self.object, pop, v, rec, backend.xp))
+                continue
             src, index, width = _source(self.object, pop, v, backend.xp)
             self._data[v] = _ChunkedRecord(backend.xp, width, src.dtype)
             self._sources[v] = (src, index)
@@ -161,7 +304,12 @@ class Monitor:
         self._net._plan_dirty = True
 
     def _record(self):
-        if (self._net._step - self._phase) % self._period_steps != self._offset_steps:
+        """Records the current step: spike events at every step (the reference ignores the
+        period for them), values at the steps of the period."""
+        step = self._net._step
+        for capture in self._captures:
+            capture(step)
+        if (step - self._phase) % self._period_steps != self._offset_steps:
             return
         xp = self._net.backend().xp
         for v, (src, ranks) in self._sources.items():
@@ -177,7 +325,9 @@ class Monitor:
     def start(self, variables=None, period=None):
         """Starts recording (optionally other variables or another period)."""
         if variables is not None:
-            self.variables = [variables] if isinstance(variables, str) else list(variables)
+            variables = [variables] if isinstance(variables, str) else list(variables)
+            _check_variables(self.object, self._population, variables)
+            self.variables = variables
         if period is not None:
             self._set_period(period, self.period_offset)
             self._phase = self._net._step % self._period_steps
@@ -221,7 +371,9 @@ class Monitor:
         :param reshape: shape each row as the geometry: ``(steps, *geometry)``.
         :param force_dict: return a dict even for a single variable.
         :returns: array of shape ``(steps, size)`` (``(steps,)`` for population-wide variables;
-            an empty array when nothing was recorded since the last ``get()``).
+            an empty array when nothing was recorded since the last ``get()``). For ``'spike'``
+            (and ``'axon_spike'``): a dict mapping each recorded rank (population ranks, also
+            for a view; silent neurons included) to the list of steps (ints) at which it spiked.
         """
         names = [variables] if isinstance(variables, str) else list(variables or self.variables)
         single = len(names) == 1 and variables is not None and not force_dict
@@ -231,6 +383,11 @@ class Monitor:
             if v not in self.variables:
                 raise NetworkError(f"{self.name}: '{v}' is not recorded (recorded: {', '.join(self.variables)})")
             rec = self._data.get(v)
+            if v in _SPIKE_EVENTS:
+                events = rec.to_host(backend) if rec is not None and backend is not None else \
+                    (np.zeros(0, dtype=np.int64),) * 2
+                out[v] = _spike_dict(self._spike_keys, *events)
+                continue
             data = rec.to_host(backend) if rec is not None and backend is not None else np.zeros((0, 1))
             if data.shape[0] == 0:
                 data = np.array([])
@@ -269,6 +426,88 @@ class Monitor:
         for rec in self._data.values():
             rec.clear()
         self._periods = [[self._net._step, None]] if self._recording else []
+
+    # -- spike analysis (docs/reference_facts.md L; the functions are in spike_analysis) ----
+    def _spike_trains(self, spikes, what):
+        """The spike data to analyse: ``spikes`` if given (and not empty), else ``get('spike')``
+        (which empties the recording, as in the reference)."""
+        if "spike" not in self.variables:
+            raise NetworkError(
+                f"{self.name}: {what} needs recorded spikes, but this monitor records "
+                f"{', '.join(self.variables) or 'nothing'}; create it with "
+                f"Monitor({self._population.name}, 'spike') (or ['spike', ...])")
+        return _analysis._trains(self.get("spike") if not spikes else spikes, f"{self.name}: {what}")
+
+    def _spike_window(self):
+        """``(start, stop)`` in steps of the last recording period returned by ``get()``."""
+        period = self.times("spike")["spike"]
+        start, stop = period["start"][-1], period["stop"][-1]
+        return start, self._net._step if stop is None else stop
+
+    def raster_plot(self, spikes=None):
+        """Spike times (ms) and ranks, one entry per spike (see :func:`raster_plot`).
+
+        :param spikes: the dict of ``get('spike')``; default: calls ``get('spike')``, which
+            empties the recording.
+        :returns: ``(times, ranks)``, two 1-D arrays as long as the number of spikes.
+        """
+        return _analysis._raster_plot(self._spike_trains(spikes, "raster_plot()"), self._net.dt)
+
+    def histogram(self, spikes=None, bins=None, per_neuron=False, recording_window=None):
+        """Spike counts in bins of ``bins`` ms (default dt) from the first to the last spike,
+        or over ``recording_window`` = (first, last) step (see :func:`histogram`)."""
+        what = "histogram()"
+        return _analysis._histogram(self._spike_trains(spikes, what), self._net.dt, bins,
+                                    per_neuron, recording_window, f"{self.name}: {what}")
+
+    def inter_spike_interval(self, spikes=None, ranks=None, per_neuron=False):
+        """Inter-spike intervals in ms: a flat list, or ``{rank: list}`` with ``per_neuron``
+        (see :func:`inter_spike_interval`)."""
+        trains = self._spike_trains(spikes, "inter_spike_interval()")
+        return _analysis._inter_spike_interval(trains, self._net.dt, ranks, per_neuron)
+
+    def coefficient_of_variation(self, spikes=None, ranks=None, per_neuron=False):
+        """ISI coefficient of variation of the neurons with at least 3 spikes: a list, or
+        ``{rank: cv}`` with ``per_neuron`` (see :func:`coefficient_of_variation`)."""
+        trains = self._spike_trains(spikes, "coefficient_of_variation()")
+        return _analysis._coefficient_of_variation(trains, self._net.dt, ranks, per_neuron)
+
+    def mean_fr(self, spikes=None):
+        """Mean firing rate (Hz) of the recorded neurons over the last recording period (from
+        ``times()``: stop - start steps), silent neurons included."""
+        what = "mean_fr()"
+        trains = self._spike_trains(spikes, what)
+        start, stop = self._spike_window()
+        neurons = self.object.ranks if _is_view(self.object) else \
+            np.arange(self._population.size)
+        total = int(trains.counts[np.isin(trains.keys, neurons)].sum())
+        return _analysis._mean_fr(total, len(neurons), stop - start, self._net.dt,
+                                  f"{self.name}: {what}")
+
+    def smoothed_rate(self, spikes=None, smooth=0.0):
+        """Instantaneous rate (Hz) of each recorded neuron at each step of the last recording
+        period: float64 array ``(neurons, stop - start)`` (see :func:`smoothed_rate`).
+
+        :param smooth: time constant (ms) of a low-pass filter along time (0: none).
+        """
+        what = "smoothed_rate()"
+        _analysis._check_smooth(smooth, f"{self.name}: {what}")
+        trains = self._spike_trains(spikes, what)
+        start, stop = self._spike_window()
+        return _analysis._smoothed_rate(trains, self._net.dt, start, stop, smooth)
+
+    def population_rate(self, spikes=None, smooth=0.0):
+        """Rate (Hz) of the recorded population at each step ``start .. stop`` (inclusive) of
+        the last recording period: float64 array of ``stop - start + 1`` values (see
+        :func:`population_rate`).
+
+        :param smooth: time constant (ms) of a low-pass filter; none when ``smooth <= dt``.
+        """
+        what = "population_rate()"
+        _analysis._check_smooth(smooth, f"{self.name}: {what}")
+        trains = self._spike_trains(spikes, what)
+        start, stop = self._spike_window()
+        return _analysis._population_rate(trains, self._net.dt, start, stop, smooth)
 
     def _copy(self, network):
         obj = network.get(self.object)

@@ -332,6 +332,8 @@ class Projection:
             arr[...] = value
         else:
             arr[index] = value
+        if self._net.compiled:
+            self._runtime.changed(name)
 
     def __getattr__(self, name):
         if name.startswith("_"):
@@ -473,6 +475,7 @@ class Projection:
         for name in names:
             self._attribute(name)
             self._state[name][...] = xp.asarray(self._reset_values[name])
+            self._runtime.changed(name)
 
     # -- compilation ----------------------------------------------------------------------
     def _instantiate(self, code, backend, shared, delay_buffer, ops_class):

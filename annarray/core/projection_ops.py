@@ -65,7 +65,7 @@ class ProjectionOps:
         self._buffer = None
         if not code.spiking and (np.ndim(self._rows_back) or self._rows_back > 0):
             self._buffer = delay_buffer(self.pre)
-        if np.ndim(self._rows_back):
+        if self._buffer is not None and np.ndim(self._rows_back):
             self._offsets = xp.asarray(self._buffer.flat_offsets(self._rows_back, conn.indices))
             self._scratch = xp.empty(self.nnz, dtype=np.int64)
         self.rng = backend.new_generator(shared["_seed_sequence"].spawn(1)[0])
@@ -82,6 +82,12 @@ class ProjectionOps:
             self.events = SpikeEvents(self)
             self.psp_ops = [self.events.pre_event]
             self.post_ops = [self.events.post_event] if code.post_event else []
+
+    def changed(self, name):
+        """Called after the user wrote the synaptic attribute ``name`` (copies kept for speed
+        are refreshed)."""
+        if self.events is not None:
+            self.events.changed(name)
 
     # -- arrays ---------------------------------------------------------------------------
     def _state_arrays(self):

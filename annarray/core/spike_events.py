@@ -1,13 +1,20 @@
-"""Spike-driven synaptic events: ``pre_spike`` / ``post_spike`` statements of a projection.
+"""Spike-driven synaptic events: ``pre_spike``, ``pre_axon_spike`` and ``post_spike``.
 
-At each step only the synapses of the neurons that spiked are touched: their indices are
-gathered from a per-presynaptic-neuron ordering (``pre_indptr``/``pre_order``) or from the
-dendrites of the postsynaptic neurons, the statements run as numexpr kernels on those
-subsets, the changed variables are scattered back, and ``g_target += value`` increments are
-summed per postsynaptic neuron with ``bincount``. The cost grows with spikes × fan-out, not
-with the number of synapses. Event-driven ODEs are brought up to date on the same subsets
-with their exact solution over the time since each synapse's last event.
+At each step only the synapses of the neurons that spiked are touched. Presynaptic spikes
+reach their synapses through *delay groups*: the synapses of one delay (in steps), ordered
+by presynaptic neuron (``starts``/``counts``/``order``), read the spikes emitted that many
+steps before from a ring of spike ranks (:class:`~annarray.core.delays.SpikeQueue`). A
+uniform delay is one group; non-uniform delays give one group per distinct delay, so the
+per-step work is a loop over the distinct delays, never over neurons or synapses.
+
+On the selected synapses the statements run as element-wise kernels on gathered subsets,
+the changed variables are scattered back, and ``g_target += value`` increments are
+accumulated per postsynaptic neuron (unbuffered scatter-add). The cost grows with spikes ×
+fan-out, not with the number of synapses. Event-driven ODEs are brought up to date on the
+same subsets with their exact solution over the time since each synapse's last event.
 """
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -18,14 +25,87 @@ from annarray.errors import NetworkError
 
 __all__ = ["SpikeEvents"]
 
+_NEVER = -10000  # step of the "last event" of a synapse before its first (reference)
+
 
 def _ranges(xp, starts, lengths):
     """Concatenation of ``arange(s, s + l)`` for each (s, l), without a Python loop."""
     total = int(lengths.sum())
     if total == 0:
         return xp.zeros(0, dtype=np.int64)
-    offsets = xp.cumsum(lengths) - lengths
-    return xp.repeat(starts - offsets, lengths) + xp.arange(total, dtype=np.int64)
+    offsets = xp.cumsum(lengths)
+    offsets -= lengths
+    out = xp.repeat(starts - offsets, lengths)
+    out += xp.arange(total, dtype=np.int64)
+    return out
+
+
+@dataclass
+class _DelayGroup:
+    """The synapses of one delay, reading the spikes emitted ``back`` steps before the
+    newest row of the queue. Two layouts of the synapses of each presynaptic neuron ``i``:
+
+    * padded (``table``, shape ``(pre_size, max fan-out)``, -1 after the last synapse), when
+      it costs at most twice the synapses: three array calls per step;
+    * segments (``order[starts[i]:starts[i] + counts[i]]``) otherwise.
+    """
+
+    back: int
+    starts: object
+    counts: object
+    order: object
+    table: object = None
+    post_table: object = None  # fast delivery: postsynaptic rank of each table entry (0 as padding)
+    w_table: object = None  # fast delivery: weight of each table entry (0.0 as padding)
+
+    def synapses(self, xp, ranks):
+        if self.table is not None:
+            rows = self.table[ranks]
+            return rows[rows >= 0]
+        return self.order[_ranges(xp, self.starts[ranks], self.counts[ranks])]
+
+
+@dataclass
+class _Program:
+    """Compiled statements of one event kind: ``items`` (Gather or (spec, kernel, alias)),
+    per-synapse variables ``read`` (taken on the subset first) and ``written`` (scattered
+    back after)."""
+
+    items: list
+    read: tuple
+    written: tuple
+
+    def __bool__(self):
+        return bool(self.items)
+
+
+def _delay_groups(xp, indices, delays, pre_size):
+    """Delay groups for the synapses' presynaptic ranks ``indices`` and delays in steps
+    (an int, or an int array per synapse). Delays 0 and 1 are the same (next step)."""
+    delays = np.maximum(np.asarray(delays, dtype=np.int64), 1)
+    uniform = delays.ndim == 0
+    values = [int(delays)] if uniform else np.unique(delays).tolist()
+    groups = []
+    for d in values:
+        selected = np.arange(indices.shape[0]) if uniform else np.flatnonzero(delays == d)
+        order = selected[np.argsort(indices[selected], kind="stable")]
+        counts = np.bincount(indices[selected], minlength=pre_size)
+        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        groups.append(_DelayGroup(d - 1, xp.asarray(starts.astype(np.int64)), xp.asarray(counts.astype(np.int64)),
+                                  xp.asarray(order.astype(np.int64)), _padded(xp, order, counts, starts)))
+    return groups
+
+
+def _padded(xp, order, counts, starts):
+    """The padded table of the synapses of each presynaptic neuron, or None when padding
+    would more than double the memory."""
+    width = int(counts.max()) if counts.size else 0
+    if width == 0 or counts.size * width > 2 * max(order.size, 1):
+        return None
+    table = np.full((counts.size, width), -1, dtype=np.int64)
+    column = np.arange(order.size) - np.repeat(starts, counts)
+    table[np.repeat(np.arange(counts.size), counts), column] = order
+    return xp.asarray(table)
 
 
 class SpikeEvents:
@@ -39,51 +119,86 @@ class SpikeEvents:
         self.xp = xp = ops.xp
         proj, code, conn = ops.proj, ops.code, ops.proj._conn
         self.net = proj._net
-        order = np.argsort(conn.indices, kind="stable")
-        counts = np.bincount(conn.indices, minlength=ops.pre.size)
-        self.pre_order = xp.asarray(order.astype(np.int64))
-        self.pre_starts = xp.asarray(np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64))
-        self.pre_counts = xp.asarray(counts.astype(np.int64))
+        indices = np.asarray(conn.indices)
+        self.groups = _delay_groups(xp, indices, proj._delay_steps, ops.pre.size)
+        depth = max(g.back for g in self.groups) + 1
+        self.queue = SpikeQueue(ops.backend, ops.pre.size, depth) if depth > 1 else None
+        self.axon_queue = None
         self.post_of_syn = xp.asarray(np.repeat(conn.post_ranks, ops.lengths).astype(np.int64))
         dend = np.full(ops.post.size, -1, dtype=np.int64)
         dend[conn.post_ranks] = np.arange(ops.ndend)
         self.dendrite_of_post = xp.asarray(dend)
         self.dend_starts = xp.asarray(conn.indptr[:-1].astype(np.int64))
         self.dend_lengths = xp.asarray(ops.lengths.astype(np.int64))
+        # step of each synapse's last event; far in the past at first, so that the event-driven
+        # variables start fully relaxed (reference, docs/reference_facts.md J13)
+        self.last_event = xp.full(ops.nnz, _NEVER, dtype=np.int64) if code.event_driven else None
+        self.pre_program = self._compile(code.pre_event)
+        self.post_program = self._compile(code.post_event)
+        self.axon_program = self._compile(code.pre_axon_event)
+        self.conductance = self._conductance()
+        if self.axon_program and depth > 1:
+            self.axon_queue = SpikeQueue(ops.backend, ops.pre.size, depth)
+        self.fast = self._fast_delivery_possible()
+        if self.fast:
+            self._fill_tables()
+
+    def _conductance(self):
+        """The postsynaptic ``g_target`` array, when a statement increments it."""
+        proj, state = self.ops.proj, self.ops.post._state
+        increments = any(not isinstance(i, Gather) and i[0].target == "_g_inc"
+                         for i in self.pre_program.items + self.axon_program.items)
         key = f"g_{proj.target}"
-        if key not in ops.post._state:
+        if increments and key not in state:
             raise NetworkError(
                 f"projection '{proj.name}': the postsynaptic neuron type has no conductance '{key}'; "
                 f"use g_{proj.target} in its equations (or choose another target)")
-        self.conductance = ops.post._state[key]
-        delays = proj._delay_steps
-        if np.ndim(delays):
-            raise NetworkError(
-                f"projection '{proj.name}': non-uniform delays of spiking projections are not "
-                "available yet; use one delay for the whole projection")
-        self.queue = SpikeQueue(ops.backend, ops.pre.size, max(int(delays), 1)) if delays > 1 else None
-        # step of each synapse's last event; far in the past at first, so that the event-driven
-        # variables start fully relaxed (reference, docs/reference_facts.md J13)
-        self.last_event = xp.full(ops.nnz, -10000, dtype=np.int64) if code.event_driven else None
-        self.pre_steps = self._compile(code.pre_event)
-        self.post_steps = self._compile(code.post_event)
+        return state.get(key)
+
+    def _fast_delivery_possible(self):
+        """Whether spikes only add the (constant) weight to the conductance: the default
+        synapse, nothing else running on events and no kernel writing ``w``. Then each
+        delay group keeps, per presynaptic neuron, its targets and weights side by side
+        (contiguous memory: a spike reads two short rows instead of scattered synapses)."""
+        items = self.pre_program.items
+        if len(items) != 1 or isinstance(items[0], Gather) or items[0][2] != "w" or items[0][0].target != "_g_inc":
+            return False
+        if self.axon_program or self.last_event is not None:
+            return False
+        writes_w = any(getattr(s, "target", None) == "w" for s in self.ops.code.learning + self.ops.code.post_event)
+        return not writes_w and all(g.table is not None for g in self.groups)
+
+    def _fill_tables(self):
+        xp = self.xp
+        w = self.ops.state["w"]
+        for g in self.groups:
+            valid = g.table >= 0
+            safe = xp.where(valid, g.table, 0)
+            g.post_table = xp.where(valid, xp.take(self.post_of_syn, safe), 0)
+            g.w_table = xp.where(valid, xp.take(w, safe), 0.0).astype(w.dtype)
+
+    def changed(self, name):
+        """The user wrote ``name``: the weight tables of fast delivery are rebuilt."""
+        if self.fast and name == "w":
+            self._fill_tables()
 
     def _compile(self, steps):
-        """``(kernels, read, written)`` for ``steps``: the gathers and compiled kernels in order,
-        the per-synapse variables they read or write (taken on the subset first) and those
-        they write (scattered back after)."""
-        ops, compiled = self.ops, []
+        ops, items = self.ops, []
         local = {name for name, attr in ops.proj.synapse_type.attributes.items() if attr.locality == "local"}
         read, written = set(), set()
-        for step in steps:
+        for k, step in enumerate(steps):
             if isinstance(step, Gather):
-                compiled.append(step)
+                items.append(step)
                 continue
-            dtypes = [self._dtype(a) for a in step.args]
-            compiled.append((step, get_kernel(ops.backend, step.source, step.args, dtypes)))
+            alias = step.source.strip() if step.source.strip() in step.args else None
+            if alias is not None and any(getattr(later, "target", None) == alias for later in steps[k + 1:]):
+                alias = None  # a later statement changes it in place: compute a copy
+            kernel = None if alias else get_kernel(ops.backend, step.source, step.args,
+                                                   [self._dtype(a) for a in step.args])
+            items.append((step, kernel, alias))
             read |= (set(step.args) | {step.target}) & local
             written |= {step.target} & local
-        return compiled, read, written
+        return _Program(items, tuple(sorted(read)), tuple(sorted(written)))
 
     def _dtype(self, name):
         ops = self.ops
@@ -97,58 +212,83 @@ class SpikeEvents:
         return ops.backend.float_dtype
 
     # -- per step -------------------------------------------------------------------------
+    def _arrived(self, ranks, queue):
+        """The synapses reached this step by the spikes ``ranks`` emitted at the last step
+        (pushed into ``queue`` for the delayed groups)."""
+        xp = self.xp
+        if queue is not None:
+            queue.push(ranks)
+        parts = []
+        for group in self.groups:
+            r = ranks if group.back == 0 else queue.row(group.back)
+            if r.shape[0]:
+                parts.append(group.synapses(xp, r))
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else xp.concatenate(parts)
+
     def pre_event(self):
         """Propagates the spikes of the previous step (or of ``delay`` steps before)."""
-        ranks = self.ops.pre._spike_ranks
-        if self.queue is not None:
-            self.queue.push(ranks)
-            ranks = self.queue.row(self.queue.depth - 1)
-        if ranks.shape[0] == 0 or not self.pre_steps[0]:
-            return
-        syn = self.pre_order[_ranges(self.xp, self.pre_starts[ranks], self.pre_counts[ranks])]
-        self._run(syn, self.pre_steps, lag=1)
+        if self.fast:
+            return self._fast_pre_event()
+        syn = self._arrived(self.ops.pre._spike_ranks, self.queue)
+        if syn is not None and self.pre_program:
+            self._run(syn, self.pre_program, lag=1)
+        if self.axon_program:
+            syn = self._arrived(self.ops.pre._axon_ranks, self.axon_queue)
+            if syn is not None:
+                self._run(syn, self.axon_program, lag=1)
+
+    def _fast_pre_event(self):
+        ranks, queue, add = self.ops.pre._spike_ranks, self.queue, self.ops.backend.scatter_add
+        if queue is not None:
+            queue.push(ranks)
+        for group in self.groups:
+            r = ranks if group.back == 0 else queue.row(group.back)
+            if r.shape[0]:
+                add(self.conductance, group.post_table[r].ravel(), group.w_table[r].ravel())
 
     def post_event(self):
         """Runs ``post_spike`` on the synapses of the postsynaptic neurons that spiked."""
         ranks = self.ops.post._spike_ranks
-        if ranks.shape[0] == 0 or not self.post_steps[0]:
+        if ranks.shape[0] == 0 or not self.post_program:
             return
         dend = self.dendrite_of_post[ranks]
         dend = dend[dend >= 0]
         syn = _ranges(self.xp, self.dend_starts[dend], self.dend_lengths[dend])
-        self._run(syn, self.post_steps)
+        if syn.shape[0]:
+            self._run(syn, self.post_program)
 
-    def _run(self, syn, steps, lag=0):
-        """Runs ``steps`` on the synapses ``syn``. Event-driven variables first decay over the
-        time since each synapse's last event, measured ``lag`` steps before now (1 for
+    def _run(self, syn, program, lag=0):
+        """Runs ``program`` on the synapses ``syn``. Event-driven variables first decay over
+        the time since each synapse's last event, measured ``lag`` steps before now (1 for
         presynaptic events, which arrive the step after the spike: the reference's timing)."""
         ops, xp = self.ops, self.xp
-        kernels, read, written = steps
-        n = syn.shape[0]
-        if n == 0:
-            return
-        ns = dict(ops.ns)
-        for name in read:
-            ns[name] = ops.state[name][syn]
+        ns, state = ops.ns, ops.state
+        take = xp.take
+        local = {name: take(state[name], syn) for name in program.read}
         if self.last_event is not None:
             step = self.net._step
-            ns["_elapsed"] = ((step - lag - self.last_event[syn]) * self.net.dt).astype(ops.backend.float_dtype)
+            local["_elapsed"] = ((step - lag - self.last_event[syn]) * self.net.dt).astype(ops.backend.float_dtype)
             self.last_event[syn] = step
-        for item in kernels:
+        for item in program.items:
             if isinstance(item, Gather):
-                ns[item.out] = self._gather(item, syn)
+                local[item.out] = self._gather(item, syn)
                 continue
-            spec, kernel = item
-            if spec.target in read:
-                out = ns[spec.target]  # the subset of the variable, updated in place
-            else:
-                out = ns[spec.target] = xp.empty(n, dtype=ops.backend.float_dtype)
-            kernel([ns[a] for a in spec.args], out)
-        for name in written:
-            ops.state[name][syn] = ns[name]
-        if "_g_inc" in ns:  # only a pre_spike kernel writes it (the event namespace is fresh)
-            post = self.post_of_syn[syn]
-            self.conductance += xp.bincount(post, weights=ns["_g_inc"], minlength=self.conductance.shape[0])
+            spec, kernel, alias = item
+            if alias is not None:
+                local[spec.target] = local[alias] if alias in local else ns[alias]
+                continue
+            args = [local[a] if a in local else ns[a] for a in spec.args]
+            out = local.get(spec.target) if spec.target in program.read else None
+            if out is None:
+                out = local[spec.target] = xp.empty(syn.shape[0], dtype=ops.backend.float_dtype)
+            kernel(args, out)
+        for name in program.written:
+            state[name][syn] = local[name]
+        increment = local.get("_g_inc")
+        if increment is not None:
+            ops.backend.scatter_add(self.conductance, self.post_of_syn[syn], increment)
 
     def _gather(self, g, syn):
         ops = self.ops
@@ -162,7 +302,8 @@ class SpikeEvents:
 
     def clear(self):
         """Forgets the spikes in transit and the synapses' last events (network reset)."""
-        if self.queue is not None:
-            self.queue.clear()
+        for queue in (self.queue, self.axon_queue):
+            if queue is not None:
+                queue.clear()
         if self.last_event is not None:
-            self.last_event[...] = -10000
+            self.last_event[...] = _NEVER

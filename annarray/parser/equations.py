@@ -39,6 +39,7 @@ class Equation:
     min: object = None
     max: object = None
     text: str = ""
+    unless_post: bool = False  # spike events: skipped where the postsynaptic neuron spiked
 
 
 def _bounds(flags, ctx, line):
@@ -101,7 +102,8 @@ def parse_equations(text, ctx, attributes, default_method="explicit"):
             equations.append(Equation(name, "ode", _solve_ode(item, ctx), method, lo, hi, item.text))
         else:
             value = _assignment_value(item, ctx, ctx.symbols[name])
-            equations.append(Equation(name, "assignment", value, None, lo, hi, item.text))
+            equations.append(Equation(name, "assignment", value, None, lo, hi, item.text,
+                                      unless_post=bool(flags.get("unless_post"))))
     return equations
 
 

@@ -187,6 +187,10 @@ class _Converter:
             return sp.pi
         if name in self.ctx.symbols:
             return self.ctx.symbols[name]
+        side = {"t_pre": "pre", "t_post": "post"}.get(name)
+        if side is not None and side in self.ctx.prefixes:
+            # time (ms) of the last spike of the pre-/postsynaptic neuron
+            return self.ctx.neuron_symbol(side, "_t_last", True)
         raise self.error(
             f"unknown name '{name}': it is neither a parameter, a variable, a Constant "
             "nor a built-in ('t', 'dt', 'pi'); declare it in parameters= or equations="

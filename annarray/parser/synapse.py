@@ -41,10 +41,21 @@ class SynapseDescription:
     pre_spike: list = None
     post_spike: list = None
     event_driven: list = None
+    pre_axon_spike: list = None
 
 
 def _neuron_attributes(neuron):
     return {n: a.locality for n, a in neuron.attributes.items()} if neuron is not None else {}
+
+
+def _skip_when_post_spiked(eq, ctx):
+    """``x = f : unless_post``: ``x`` keeps its value on the synapses whose postsynaptic
+    neuron spiked at the step the presynaptic spike was emitted (``post._spiked`` when the
+    event is processed, at the start of the next step)."""
+    spiked = ctx.neuron_symbol("post", "_spiked", True)
+    ctx.bool_names.add(spiked.name)
+    old = ctx.symbols[eq.target]
+    eq.rhs = old + sp.Piecewise((0, spiked), (sp.expand(eq.rhs - old), True))
 
 
 def describe_synapse(synapse, pre_neuron, post_neuron, constants=(), functions=None,
@@ -74,6 +85,8 @@ def describe_synapse(synapse, pre_neuron, post_neuron, constants=(), functions=N
     psp = None
     if spiking is None:
         spiking = synapse.type == "spike"
+    if synapse.psp is not None and synapse.type == "rate":
+        spiking = False  # continuous transmission between spiking neurons (gap junctions)
     if not spiking:
         text = (synapse.psp or DEFAULT_RATE_PSP).strip()
         psp = parse_expression(text, ctx, f"psp = {text}")
@@ -83,8 +96,12 @@ def describe_synapse(synapse, pre_neuron, post_neuron, constants=(), functions=N
     ctx.symbols["g_target"] = sp.Symbol("g_target", real=True)
     pre_spike = parse_assignments(synapse.pre_spike or DEFAULT_PRE_SPIKE, ctx)
     post_spike = parse_assignments(synapse.post_spike, ctx) if synapse.post_spike else []
+    axon_spike = parse_assignments(synapse.pre_axon_spike, ctx) if synapse.pre_axon_spike else []
+    for eq in pre_spike:
+        if eq.unless_post:
+            _skip_when_post_spiked(eq, ctx)
     for eq in post_spike:
         if eq.target == "g_target":
             raise ParserError("g_target can only be incremented in pre_spike", synapse.name, eq.text)
     return SynapseDescription(synapse.name, attributes, continuous, None, synapse.operation, ctx,
-                              pre_spike, post_spike, event_driven)
+                              pre_spike, post_spike, event_driven, axon_spike)
