@@ -290,7 +290,7 @@ class Network:
         plan = []
         fed = {}
         for proj in self.projections:
-            if proj._runtime.events is not None:
+            if proj._runtime.events is not None or proj._runtime.into_conductance:
                 continue  # spikes add to conductances, which the neurons reset themselves
             post = getattr(proj.post, "population", proj.post)
             arr = post._state[f"_sum_{proj.target}"]

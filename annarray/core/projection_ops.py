@@ -166,7 +166,15 @@ class ProjectionOps:
         return draws + [self._gather_op(s) if isinstance(s, Gather) else self._kernel_op(s, self.ns) for s in steps]
 
     # -- transmission ---------------------------------------------------------------------
+    @property
+    def into_conductance(self):
+        """Continuous transmission onto spiking neurons (gap junctions) writes the
+        conductance ``g_target`` (reset by the neurons after each step), as the reference."""
+        return self.post.neuron_type.type == "spike" and f"g_{self.proj.target}" in self.post._state
+
     def _sum_array(self):
+        if self.into_conductance:
+            return self.post._state[f"g_{self.proj.target}"]
         return self.post._state[f"_sum_{self.proj.target}"]
 
     def _psp_ops(self):
