@@ -45,8 +45,9 @@ class _DelayGroup:
     """The synapses of one delay, reading the spikes emitted ``back`` steps before the
     newest row of the queue. Two layouts of the synapses of each presynaptic neuron ``i``:
 
-    * padded (``table``, shape ``(pre_size, max fan-out)``, -1 after the last synapse), when
-      it costs at most twice the synapses: three array calls per step;
+    * padded (``table``, shape ``(senders + 1, max fan-out)``, -1 after the last synapse;
+      ``row_of`` maps ranks to rows), when it costs at most twice the synapses: four array
+      calls per step;
     * segments (``order[starts[i]:starts[i] + counts[i]]``) otherwise.
     """
 
@@ -55,12 +56,13 @@ class _DelayGroup:
     counts: object
     order: object
     table: object = None
+    row_of: object = None  # table row of each presynaptic rank (the padding row if none)
     post_table: object = None  # fast delivery: postsynaptic rank of each table entry (0 as padding)
     w_table: object = None  # fast delivery: weight of each table entry (0.0 as padding)
 
     def synapses(self, xp, ranks):
         if self.table is not None:
-            rows = self.table[ranks]
+            rows = self.table[self.row_of[ranks]]
             return rows[rows >= 0]
         return self.order[_ranges(xp, self.starts[ranks], self.counts[ranks])]
 
@@ -92,20 +94,25 @@ def _delay_groups(xp, indices, delays, pre_size):
         counts = np.bincount(indices[selected], minlength=pre_size)
         starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
         groups.append(_DelayGroup(d - 1, xp.asarray(starts.astype(np.int64)), xp.asarray(counts.astype(np.int64)),
-                                  xp.asarray(order.astype(np.int64)), _padded(xp, order, counts, starts)))
+                                  xp.asarray(order.astype(np.int64)), *_padded(xp, order, counts, starts)))
     return groups
 
 
 def _padded(xp, order, counts, starts):
-    """The padded table of the synapses of each presynaptic neuron, or None when padding
-    would more than double the memory."""
+    """``(table, row_of)``: the padded table of the synapses of each presynaptic neuron
+    that has any (one row each, -1 after its last synapse, plus a last row of padding only)
+    and the table row of every presynaptic rank; ``(None, None)`` when padding would more
+    than double the memory."""
     width = int(counts.max()) if counts.size else 0
-    if width == 0 or counts.size * width > 2 * max(order.size, 1):
-        return None
-    table = np.full((counts.size, width), -1, dtype=np.int64)
+    senders = np.flatnonzero(counts)
+    if width == 0 or (senders.size + 1) * width > 2 * max(order.size, 1):
+        return None, None
+    row_of = np.full(counts.size, senders.size, dtype=np.int64)
+    row_of[senders] = np.arange(senders.size)
+    table = np.full((senders.size + 1, width), -1, dtype=np.int64)
     column = np.arange(order.size) - np.repeat(starts, counts)
-    table[np.repeat(np.arange(counts.size), counts), column] = order
-    return xp.asarray(table)
+    table[np.repeat(row_of, counts), column] = order
+    return xp.asarray(table), xp.asarray(row_of)
 
 
 class SpikeEvents:
@@ -246,7 +253,8 @@ class SpikeEvents:
         for group in self.groups:
             r = ranks if group.back == 0 else queue.row(group.back)
             if r.shape[0]:
-                add(self.conductance, group.post_table[r].ravel(), group.w_table[r].ravel())
+                rows = group.row_of[r]
+                add(self.conductance, group.post_table[rows].ravel(), group.w_table[rows].ravel())
 
     def post_event(self):
         """Runs ``post_spike`` on the synapses of the postsynaptic neurons that spiked."""
