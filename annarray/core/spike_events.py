@@ -58,6 +58,9 @@ class _DelayGroup:
     table: object = None
     row_of: object = None  # table row of each presynaptic rank (the padding row if none)
     post_table: object = None  # fast delivery: postsynaptic rank of each table entry (0 as padding)
+    same_targets: bool = False  # fast delivery: every sender reaches the same neurons, in order
+    targets: object = None  # ... those neurons
+    full: bool = False  # ... which are the whole population in rank order
     w_table: object = None  # fast delivery: weight of each table entry (0.0 as padding)
 
     def synapses(self, xp, ranks):
@@ -183,6 +186,13 @@ class SpikeEvents:
             safe = xp.where(valid, g.table, 0)
             g.post_table = xp.where(valid, xp.take(self.post_of_syn, safe), 0)
             g.w_table = xp.where(valid, xp.take(w, safe), 0.0).astype(w.dtype)
+            # dense (all-to-all-like) groups: a column sum replaces the scatter-add
+            first = g.post_table[0]  # the last row is padding (weights 0): not compared
+            g.same_targets = bool(xp.all(valid[:-1])) and bool(xp.all(g.post_table[:-1] == first)) and \
+                int(xp.unique(first).shape[0]) == first.shape[0]
+            if g.same_targets:
+                g.targets = first
+                g.full = bool(first.shape[0] == self.conductance.shape[0] and xp.all(first == xp.arange(first.shape[0])))
 
     def changed(self, name):
         """The user wrote ``name``: the weight tables of fast delivery are rebuilt."""
@@ -254,7 +264,14 @@ class SpikeEvents:
             r = ranks if group.back == 0 else queue.row(group.back)
             if r.shape[0]:
                 rows = group.row_of[r]
-                add(self.conductance, group.post_table[rows].ravel(), group.w_table[rows].ravel())
+                if group.same_targets:
+                    total = group.w_table[rows].sum(axis=0)
+                    if group.full:
+                        self.conductance += total
+                    else:
+                        self.conductance[group.targets] += total
+                else:
+                    add(self.conductance, group.post_table[rows].ravel(), group.w_table[rows].ravel())
 
     def post_event(self):
         """Runs ``post_spike`` on the synapses of the postsynaptic neurons that spiked."""

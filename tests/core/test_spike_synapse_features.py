@@ -7,6 +7,7 @@ a monitor holds the state after step k + 1.
 """
 
 import numpy as np
+import pytest
 
 import annarray as ann
 
@@ -112,3 +113,24 @@ def test_weights_set_after_compile_reach_the_conductance(paradigm):
     ann.simulate(4)
     v = m.get("v")[:, 0]
     assert v[3] == 1.0 and v[6] == 3.0
+
+
+@pytest.mark.parametrize("view", [False, True])
+def test_all_to_all_delivery_sums_the_weights(paradigm, view):
+    """All-to-all projections (onto a whole population or onto a view) add the weights of
+    the senders that spiked (hand computation: neurons 0 and 2 spike at t = 4)."""
+    pre = ann.Population(3, ann.Neuron(parameters="s = 0.0", equations="v = 0.0", spike="(t == 4.0) and (s > 0.5)"))
+    pre.s = np.array([1.0, 0.0, 1.0])
+    post = ann.Population(4, _reader())
+    target = post[1:3] if view else post
+    proj = ann.Projection(pre, target, "exc")
+    weights = np.arange(1.0, 1.0 + 3 * target.size).reshape(target.size, 3)
+    proj.connect_from_matrix(weights)
+    m = ann.Monitor(post, "v")
+    ann.compile()
+    ann.simulate(7)
+    expected = weights[:, 0] + weights[:, 2]
+    row = m.get("v")[5]
+    np.testing.assert_allclose(row[1:3] if view else row, expected)
+    if view:
+        assert row[0] == 0.0 and row[3] == 0.0
