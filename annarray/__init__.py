@@ -56,6 +56,16 @@ from annarray.core.spike_analysis import (
 )
 from annarray.core.synapse import Synapse
 from annarray.errors import AnnarrayError, InvalidConfiguration
+from annarray.inputs import (
+                                  CurrentInjection,
+                                  DecodingProjection,
+                                  HomogeneousCorrelatedSpikeTrains,
+                                  InputArray,
+                                  PoissonPopulation,
+                                  SpikeSourceArray,
+                                  TimedArray,
+                                  TimedPoissonPopulation,
+)
 from annarray.models import (
                                   IBCM,
                                   STDP,
@@ -91,6 +101,8 @@ __all__ = [
     "DefaultRateCodedSynapse", "Hebb", "Oja", "IBCM", "DefaultSpikingSynapse", "STP", "STDP",
     "Izhikevich", "IF_curr_exp", "IF_cond_exp", "IF_curr_alpha", "IF_cond_alpha", "HH_cond_exp",
     "EIF_cond_exp_isfa_ista", "EIF_cond_alpha_isfa_ista",
+    "InputArray", "TimedArray", "PoissonPopulation", "TimedPoissonPopulation", "SpikeSourceArray",
+    "HomogeneousCorrelatedSpikeTrains", "CurrentInjection", "DecodingProjection",
     "raster_plot", "histogram", "inter_spike_interval", "coefficient_of_variation", "population_rate",
     "smoothed_rate", "mean_fr",
 ]
