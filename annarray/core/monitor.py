@@ -116,6 +116,16 @@ class _SpikeRecord:
         return self.events * (self.rank_dtype.itemsize + 8)
 
 
+def _conductances(pop):
+    """Names of the conductances ``g_<target>`` of a spiking population that projections
+    feed (recorded early, as the reference records the targets of connected projections)."""
+    code = getattr(pop, "_code", None)
+    if code is None or getattr(code, "spike", None) is None:
+        return set()
+    fed = {p.target for p in pop._net.projections if getattr(p.post, "population", p.post) is pop}
+    return {f"g_{t}" for t in code.conductance_targets if t in fed}
+
+
 def _spike_capture(obj, pop, name, rec, xp):
     """The per-step function ``capture(step)`` that appends the events of ``name`` ('spike'
     or 'axon_spike') of ``pop`` to ``rec``, keeping only the neurons of a view ``obj``."""
@@ -261,6 +271,7 @@ class Monitor:
         self._times = None  # periods as of the last get() (what times() reports)
         self._phase = 0  # recorded steps satisfy (step - _phase) % period == offset
         self._data = {}
+        self._early_sources = {}
         self.name = f"Monitor of {self._population.name}"
         self._net._add_monitor(self)
         if self._net.compiled:
@@ -284,7 +295,9 @@ class Monitor:
         pop = self._population
         self._data = {}
         self._sources = {}
+        self._early_sources = {}
         self._captures = []
+        early = _conductances(pop)
         for v in self.variables:
             if v in _SPIKE_EVENTS:
                 buffer = pop._spike_buffer if v == "spike" else pop._axon_buffer
@@ -294,7 +307,7 @@ class Monitor:
                 continue
             src, index, width = _source(self.object, pop, v, backend.xp)
             self._data[v] = _ChunkedRecord(backend.xp, width, src.dtype)
-            self._sources[v] = (src, index)
+            (self._early_sources if v in early else self._sources)[v] = (src, index)
         if self._start_request:
             self._start_recording()
 
@@ -309,10 +322,19 @@ class Monitor:
         step = self._net._step
         for capture in self._captures:
             capture(step)
-        if (step - self._phase) % self._period_steps != self._offset_steps:
+        self._copy_rows(self._sources)
+
+    def _record_early(self):
+        """Records the conductances ``g_<target>`` of a spiking population right after spike
+        propagation, before the neurons update and reset them (the reference's order,
+        docs/reference_facts.md K)."""
+        self._copy_rows(self._early_sources)
+
+    def _copy_rows(self, sources):
+        if not sources or (self._net._step - self._phase) % self._period_steps != self._offset_steps:
             return
         xp = self._net.backend().xp
-        for v, (src, ranks) in self._sources.items():
+        for v, (src, ranks) in sources.items():
             row = self._data[v].next_row()
             if ranks is None:
                 row[...] = src

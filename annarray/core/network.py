@@ -299,6 +299,8 @@ class Network:
         # projections reading pre.sum()/post.sum() transmit after the others (same-step sums)
         for proj in sorted(self.projections, key=lambda p: p._runtime.reads_sums):
             plan.extend(proj._psp_ops())
+        # conductances are recorded after propagation, before the neurons use and reset them
+        plan += [mon._record_early for mon in self.monitors if mon._recording and mon._early_sources]
         for pop in self.populations:
             if pop.enabled:
                 plan.extend(pop._ops)

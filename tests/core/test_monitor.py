@@ -361,3 +361,19 @@ def test_monitor_reset_flushes_data(paradigm):
     mon.reset()
     ann.simulate(2)
     np.testing.assert_array_equal(mon.get("r"), [[4, 4], [5, 5]])
+
+
+def test_fed_conductance_recorded_before_the_neuron_update(paradigm):
+    """Measured on ANNarchy 4.8.2 (docs/reference_facts.md K and M6): a conductance fed by a
+    projection is recorded right after transmission, before the neurons update it. Rate
+    r = t + 1 injected into g_exc with tau dg_exc/dt = -g_exc (tau = 2): g_exc reads 0, 1,
+    2.5, 4.25 while v = g_exc (after the update) reads 0, 0.5, 1.25, 2.125."""
+    pre = ann.Population(1, ann.Neuron(equations="r = t + 1.0"))
+    post = ann.Population(1, ann.Neuron(parameters="tau = 2.0",
+                                        equations="tau * dg_exc/dt = -g_exc\nv = g_exc", spike="v > 1e9"))
+    ann.CurrentInjection(pre, post, "exc").connect_current()
+    m = ann.Monitor(post, ["g_exc", "v"])
+    ann.compile()
+    ann.simulate(4)
+    np.testing.assert_allclose(m.get("g_exc")[:, 0], [0.0, 1.0, 2.5, 4.25])
+    np.testing.assert_allclose(m.get("v")[:, 0], [0.0, 0.5, 1.25, 2.125])
