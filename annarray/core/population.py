@@ -89,9 +89,9 @@ class Population(_AttributeAccess):
     rebound):
 
     * ``_spiked``: bool mask (``(size,)``) of the neurons that spiked at the last step;
-    * ``_spike_ranks``: their ranks, ascending (a view ``_spike_buffer[:_spike_count]`` of a
-      preallocated integer buffer of ``size`` entries, the backend's index type), and
-      ``_spike_count`` (int) — what spike propagation reads;
+    * ``_spike_ranks``: their ranks, ascending (a new small index array at each step; before
+      the first spike an empty view of ``_spike_buffer``, whose integer type recorders
+      use), and ``_spike_count`` (int) — what spike propagation reads;
     * ``_axon_spiked`` / ``_axon_ranks`` / ``_axon_count``: the same for axonal spikes
       (``axon_spike=``), which exclude the neurons that emitted a regular spike;
     * ``_state['_t_last']``: time (ms) of each neuron's last spike (``t_last`` in equations);
@@ -548,8 +548,7 @@ class Population(_AttributeAccess):
         xp = backend.xp
         detect = self._kernel_op(code.spike_refractory if refractory else code.spike, backend, ns)
         resets = [self._kernel_op(k, backend, ns) for k in code.reset]
-        spiked, arange, buffer, t_last, t = ns["_spiked"], self._arange, self._spike_buffer, ns["_t_last"], ns["t"]
-        count_nonzero, compress = xp.count_nonzero, xp.compress
+        spiked, buffer, t_last, t = ns["_spiked"], self._spike_buffer, ns["_t_last"], ns["t"]
         axon = None
         if code.axon_spike is not None:
             axon = self._kernel_op(code.axon_spike_refractory if refractory else code.axon_spike, backend, ns)
@@ -564,10 +563,10 @@ class Population(_AttributeAccess):
                 per_neuron = attribute.ndim > 0
 
         def emitted(mask, into, resets):
-            """Ranks where ``mask`` holds (a view of ``into``), after running ``resets``."""
-            found = into[: int(count_nonzero(mask))]
+            """Ranks where ``mask`` holds (ascending; a fresh small array, which costs less
+            than counting and compressing into ``into``), after running ``resets``."""
+            found = mask.nonzero()[0]
             if found.shape[0]:
-                compress(mask, arange, out=found)
                 for reset in resets:
                     reset()
             return found
@@ -577,7 +576,7 @@ class Population(_AttributeAccess):
             ranks = emitted(spiked, buffer, resets)
             n = ranks.shape[0]
             if n:
-                t_last[ranks] = t
+                t_last.put(ranks, t)
             self._spike_ranks = ranks
             self._spike_count = n
             if axon is not None:
@@ -590,7 +589,7 @@ class Population(_AttributeAccess):
                 maximum(remaining, 0.0, out=remaining)
                 if n:
                     if period is not None:
-                        remaining[ranks] = period[ranks]
+                        remaining.put(ranks, period.take(ranks))
                     else:  # the reference truncates attribute/dt to whole steps
                         remaining[ranks] = trunc((attribute[ranks] if per_neuron else attribute) / dt)
 

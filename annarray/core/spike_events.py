@@ -184,7 +184,8 @@ class SpikeEvents:
         for g in self.groups:
             valid = g.table >= 0
             safe = xp.where(valid, g.table, 0)
-            g.post_table = xp.where(valid, xp.take(self.post_of_syn, safe), 0)
+            g.post_table = xp.where(valid, xp.take(self.post_of_syn, safe), 0).astype(
+                self.ops.backend.index_dtype(self.ops.post.size))
             g.w_table = xp.where(valid, xp.take(w, safe), 0.0).astype(w.dtype)
             # dense (all-to-all-like) groups: a column sum replaces the scatter-add
             first = g.post_table[0]  # the last row is padding (weights 0): not compared
