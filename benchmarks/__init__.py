@@ -8,6 +8,9 @@ Run a suite with ``python3 -m benchmarks SUITE [options]`` from the repository r
 * ``projections``: per-step cost of rate-coded projections (non-plastic and Hebb) against a
   bare SciPy SpMV of the same matrix, memory per synapse, connector build and compile time
   (see :mod:`benchmarks.projections`).
+* ``run``: the reference's benchmark models (COBA, CUBA, Izhikevich, rate networks at 1 % and
+  10 %) on annarray and on ANNarchy 4.8.2 in the same run: compile and simulate times, firing
+  rates, ratios annarray / reference (see :mod:`benchmarks.runner`).
 
 Every suite prints human-readable tables and writes its figures as JSON
 (``--out FILE``, by default ``benchmarks/results/<suite>.json``). Timings from the shared
@@ -17,6 +20,7 @@ CPU machines are only meaningful as ratios measured in the same run.
 SUITES = {
     "foundation": "benchmarks.foundation",
     "projections": "benchmarks.projections",
+    "run": "benchmarks.runner",
 }
 
 __all__ = ["SUITES"]

@@ -264,15 +264,16 @@ class SpikeEvents:
         for group in self.groups:
             r = ranks if group.back == 0 else queue.row(group.back)
             if r.shape[0]:
-                rows = group.row_of[r]
+                rows = group.row_of.take(r)
                 if group.same_targets:
-                    total = group.w_table[rows].sum(axis=0)
+                    total = group.w_table.take(rows, axis=0).sum(axis=0)
                     if group.full:
                         self.conductance += total
                     else:
                         self.conductance[group.targets] += total
                 else:
-                    add(self.conductance, group.post_table[rows].ravel(), group.w_table[rows].ravel())
+                    add(self.conductance, group.post_table.take(rows, axis=0).ravel(),
+                        group.w_table.take(rows, axis=0).ravel())
 
     def post_event(self):
         """Runs ``post_spike`` on the synapses of the postsynaptic neurons that spiked."""

@@ -114,9 +114,13 @@ def test_missing_conductance_refused():
 
 def test_coba_network_rate(paradigm):
     """COBA (Vogels & Abbott 2005, the reference's benchmark model): 4000 IF neurons
-    (3200 excitatory, 800 inhibitory), 2 % connectivity, dt = 0.1 ms, 100 ms. annarray gives
-    15.6 Hz with seed 1; the bounds are the physiological range of this model, not yet a
-    figure measured on the reference."""
+    (3200 excitatory, 800 inhibitory), 2 % connectivity, dt = 0.1 ms, 100 ms.
+
+    Measured on ANNarchy 4.8.2 with this network and seeds 1-8: mean rate 18.90 Hz over the
+    first 100 ms, seed-to-seed s.d. 1.67 Hz (16.80-21.32 Hz); annarray gives 18.53 Hz on
+    average over the same seeds (15.57 Hz with seed 1). The two simulators draw different
+    random numbers, so the test asks for the reference's mean within three of its standard
+    deviations."""
     ann.setup(dt=0.1, seed=1)
     neuron = ann.Neuron(
         parameters="""
@@ -149,7 +153,7 @@ def test_coba_network_rate(paradigm):
         ann.step()
         counts[pop.spike] += 1
     rate = counts.sum() / 4000 / 0.1
-    assert 5.0 < rate < 60.0
+    assert abs(rate - 18.90) < 3 * 1.67
 
 
 def test_reset_drops_spikes_in_transit(paradigm):
