@@ -25,12 +25,17 @@ def emit(result):
     sys.stdout.flush()
 
 
-def run_child(module, argv, cwd, timeout=600):
+def run_child(module, argv, cwd, timeout=600, interpreter=None, path=()):
     """Runs ``python3 -m module --child argv`` in ``cwd``; its result dict (with
-    ``child_wall_s``), or ``{'error': ...}``."""
+    ``child_wall_s``), or ``{'error': ...}``.
+
+    :param interpreter: the Python to run (default: this one; e.g. the reference's wrapper).
+    :param path: folders put before the repository on ``PYTHONPATH`` (e.g. a snapshot).
+    """
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([REPO] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
-    cmd = [sys.executable, "-m", module, "--child"] + argv
+    env["PYTHONPATH"] = os.pathsep.join(list(path) + [REPO]
+                                        + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
+    cmd = [interpreter or sys.executable, "-m", module, "--child"] + argv
     start = time.perf_counter()
     try:
         proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)

@@ -68,7 +68,6 @@ below 1 annarray is faster. These are benchmarks, not tests: nothing is asserted
 import argparse
 import hashlib
 import importlib
-import json
 import os
 import platform
 import shutil
@@ -77,7 +76,7 @@ import sys
 import tempfile
 import time
 
-from benchmarks.common import MARK, REPO, emit, median, new_results, stats, write_results
+from benchmarks.common import REPO, emit, median, new_results, run_child, stats, write_results
 
 __all__ = ["main"]
 
@@ -191,26 +190,10 @@ def _version(sim):
 
 
 def _run_with(interpreter, argv, cwd, timeout, path=()):
-    """:func:`benchmarks.common.run_child` with a chosen interpreter (the reference's wrapper)
-    and folders put before the repository on ``PYTHONPATH`` (the annarray snapshot)."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(list(path) + [REPO]
-                                        + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
-    cmd = [interpreter, "-m", "benchmarks.runner", "--child"] + argv
-    start = time.perf_counter()
-    try:
-        proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return {"error": f"timed out after {timeout} s: {' '.join(argv)}"}
-    for line in reversed(proc.stdout.splitlines()):
-        if line.startswith(MARK):
-            result = json.loads(line[len(MARK):])
-            result["child_wall_s"] = time.perf_counter() - start
-            return result
-    tail = (proc.stderr or proc.stdout).strip().splitlines()[-15:]
-    message = f"child {' '.join(argv)} failed (rc={proc.returncode}):\n    " + "\n    ".join(tail)
-    print(message, file=sys.stderr)
-    return {"error": message}
+    """:func:`benchmarks.common.run_child` of this module with a chosen interpreter (the
+    reference's wrapper) and folders put before the repository on ``PYTHONPATH`` (the
+    annarray snapshot)."""
+    return run_child("benchmarks.runner", argv, cwd, timeout, interpreter=interpreter, path=path)
 
 
 def snapshot_annarray(work):

@@ -49,8 +49,8 @@ class ElementwiseKernel:
     def __init__(self, source, arg_names, arg_dtypes):
         self.source = source
         self.arg_names = tuple(arg_names)
-        self._signature = [(n, _NE_KIND[np.dtype(d)]) for n, d in zip(arg_names, arg_dtypes)]
-        self._booleans = frozenset(n for n, d in zip(arg_names, arg_dtypes) if np.dtype(d) == np.bool_)
+        self._signature = [(n, _NE_KIND[np.dtype(d)]) for n, d in zip(arg_names, arg_dtypes, strict=False)]
+        self._booleans = frozenset(n for n, d in zip(arg_names, arg_dtypes, strict=False) if np.dtype(d) == np.bool_)
         self._compiled = None
         self._programs = {}
         # numexpr's VML path only exists in MKL builds; decide once for the direct call
@@ -65,8 +65,8 @@ class ElementwiseKernel:
     def _program(self, args, out):
         """The ufunc program for this pattern of arguments (which are arrays, which are the
         output itself)."""
-        arrays = frozenset(n for n, a in zip(self.arg_names, args) if np.ndim(a) > 0)
-        target = frozenset(n for n, a in zip(self.arg_names, args) if a is out)
+        arrays = frozenset(n for n, a in zip(self.arg_names, args, strict=False) if np.ndim(a) > 0)
+        target = frozenset(n for n, a in zip(self.arg_names, args, strict=False) if a is out)
         key = (arrays, target)
         program = self._programs.get(key)
         if program is None:

@@ -176,7 +176,7 @@ class _Emitter:
             lits = [_literal(f) for _, f in factors]
             if all(v is not None for v in lits):
                 value = float(sign)
-                for (p, _), v in zip(factors, lits):
+                for (p, _), v in zip(factors, lits, strict=False):
                     value = value * v if p > 0 else value / v
                 values.append(("lit", value))
             else:
