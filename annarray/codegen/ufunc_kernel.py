@@ -273,17 +273,17 @@ class _Emitter:
             return self.scalar(f"_xp.{_CALLS[name]}(" + ", ".join(a.text for a in args) + ")")
         return self.call(_CALLS[name], args)
 
-    def where(self, cond, a, b, out=None):
+    def where(self, cond, a, b):
         c = self.value(cond)
         va, vb = self.value(a), self.value(b)
         if not c.array:
             return self.scalar(f"({va.text}) if ({c.text}) else ({vb.text})") if not (va.array or vb.array) else \
                 self._select_scalar_cond(c, va, vb)
-        dest = out or self.temp("float")
+        dest = self.temp("float")
         self.lines.append(f"_xp.copyto({dest}, {vb.text})")
         self.lines.append(f"_xp.copyto({dest}, {va.text}, where={c.text})")
         self.release(c, va, vb)
-        return _Value(dest, True, temp=out is None)
+        return _Value(dest, True, temp=True)
 
     def _select_scalar_cond(self, c, va, vb):
         dest = self.temp("float")
@@ -323,10 +323,6 @@ class _Emitter:
         self.lines.append(f"_xp.copyto(out, {v.text}, where={mask.text}, casting='unsafe')")
 
 
-class _NotScalar(Exception):
-    pass
-
-
 def _flatten(node, ops, out, sign):
     """Terms (or factors) of a chain of ``ops`` as ``(sign, node)``; ``-x`` in a sum is a
     term of sign -1."""
@@ -338,17 +334,6 @@ def _flatten(node, ops, out, sign):
         _flatten(node.operand, ops, out, -sign)
     else:
         out.append((sign, node))
-
-
-def _coefficient(node):
-    """``(coefficient node or None, rest)`` for a term ``c * rest`` whose coefficient is a
-    number literal; ``(None, node)`` otherwise."""
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
-        if _literal(node.left) is not None:
-            return _Value(repr(_literal(node.left)), False), node.right
-        if _literal(node.right) is not None:
-            return _Value(repr(_literal(node.right)), False), node.left
-    return None, node
 
 
 def _reads_scalar(lines, name):
@@ -399,7 +384,7 @@ class UfuncProgram:
         emitter = _Emitter(set(arrays), set(booleans), set(target))
         try:
             emitter.assign(ast.parse(source, mode="eval").body)
-        except (_NotScalar, SyntaxError) as err:
+        except SyntaxError as err:
             raise CompilationError(f"kernel expression '{source}' cannot be compiled to ufuncs ({err})") from None
         self.temps = dict(emitter.temps)
         self.lines = list(emitter.lines)
