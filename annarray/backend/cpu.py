@@ -24,6 +24,10 @@ __all__ = ["CPUBackend", "ElementwiseKernel", "NUMEXPR_MIN_SIZE"]
 #: on a 2-core machine: NumPy ufunc chains are faster below, numexpr's threads pay above)
 NUMEXPR_MIN_SIZE = 262144
 
+#: sparse products with at least this many entries are split over the threads (measured: a
+#: 10^7-entry product runs 1.75x faster on 2 threads; below ~10^5 the hand-off costs more)
+SPMV_SPLIT_NNZ = 200000
+
 logger = logging.getLogger(__name__)
 
 # numexpr's names for the array element types it can take as inputs
@@ -127,6 +131,7 @@ class CPUBackend:
         self.float_dtype = np.float64 if precision == "double" else np.float32
         self.int_dtype = np.int64
         self.num_threads = num_threads
+        self._pool = None  # worker threads of split sparse products (created on first use)
 
     # -- arrays ---------------------------------------------------------------------
     def asarray(self, values, dtype=None):
@@ -144,11 +149,42 @@ class CPUBackend:
         """``out[:] = source[indices]`` without allocating."""
         np.take(source, indices, out=out, mode="clip")
 
-    def csr_matvec_add(self, shape, indptr, indices, data, x, out):
-        """``out += A @ x`` for the CSR matrix ``A = (data, indices, indptr)`` of ``shape``
-        (SciPy's compiled kernel; no allocation). Index arrays share one integer type and
-        ``data``, ``x``, ``out`` one float type."""
-        _csr_matvec(shape[0], shape[1], indptr, indices, data, x, out)
+    def csr_matvec_plan(self, shape, indptr, indices, data):
+        """A callable ``(x, out)`` doing ``out += A @ x`` for the CSR matrix ``A = (data,
+        indices, indptr)``. With several threads and at least :data:`SPMV_SPLIT_NNZ` entries,
+        the rows are split into ``num_threads`` blocks of equal entry counts, run
+        concurrently (SciPy's kernel releases the GIL); ``data`` may change in place later."""
+        nnz = int(indptr[-1])
+        if self.num_threads < 2 or nnz < SPMV_SPLIT_NNZ:
+            return lambda x, out: _csr_matvec(shape[0], shape[1], indptr, indices, data, x, out)
+        bounds = np.searchsorted(np.asarray(indptr), np.linspace(0, nnz, self.num_threads + 1), side="left")
+        bounds[0], bounds[-1] = 0, shape[0]
+        blocks = []
+        for r0, r1 in zip(bounds[:-1], bounds[1:], strict=True):
+            if r1 > r0:
+                a, b = int(indptr[r0]), int(indptr[r1])
+                local = (indptr[r0:r1 + 1] - indptr[r0]).astype(indptr.dtype)
+                blocks.append((int(r1 - r0), local, indices[a:b], data[a:b], slice(int(r0), int(r1))))
+        pool = self._thread_pool()
+
+        def run(block, x, out):
+            rows, local, idx, values, part = block
+            _csr_matvec(rows, shape[1], local, idx, values, x, out[part])
+
+        def matvec(x, out):
+            pending = [pool.submit(run, block, x, out) for block in blocks[1:]]
+            run(blocks[0], x, out)
+            for future in pending:
+                future.result()
+
+        return matvec
+
+    def _thread_pool(self):
+        if self._pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._pool = ThreadPoolExecutor(max_workers=self.num_threads - 1, thread_name_prefix="annarray")
+        return self._pool
 
     def dense_matvec_add(self, matrix, x, out, tmp):
         """``out += matrix @ x`` through BLAS (``tmp``: scratch array shaped as ``out``)."""

@@ -228,8 +228,8 @@ class ProjectionOps:
             tmp = xp.empty(self.post.size, dtype=total.dtype)
             product = lambda: backend.dense_matvec_add(matrix, x_of(), target, tmp)  # noqa: E731
         else:
-            shape, indptr, indices = (self.post.size, self.pre.size), self.full_indptr, self.indices
-            product = lambda: backend.csr_matvec_add(shape, indptr, indices, w, x_of(), target)  # noqa: E731
+            matvec = backend.csr_matvec_plan((self.post.size, self.pre.size), self.full_indptr, self.indices, w)
+            product = lambda: matvec(x_of(), target)  # noqa: E731
         if not mean:
             return [product]
         counts = np.zeros(self.post.size)
