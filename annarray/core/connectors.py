@@ -24,6 +24,7 @@ from annarray.core.connectivity import (
     index_dtype,
     load_connectivity,
 )
+from annarray.core.population import population_of
 from annarray.core.random import RandomDistribution
 from annarray.errors import NetworkError
 
@@ -39,8 +40,7 @@ _BLOCK = 1 << 22
 # Helpers
 # ---------------------------------------------------------------------------------------
 
-def _pop(x):
-    return getattr(x, "population", x)
+_pop = population_of
 
 
 def _ranks(x, side, obj_name):

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from annarray.core.population import population_of
 from annarray.core.random import RandomDistribution
 from annarray.errors import NetworkError
 
@@ -109,7 +110,7 @@ class Dendrite:
     # -- synapses and fields --------------------------------------------------------------
     def synapse(self, pre):
         """The synapse from presynaptic rank ``pre`` (or coordinates)."""
-        pre_pop = getattr(self.proj.pre, "population", self.proj.pre)
+        pre_pop = population_of(self.proj.pre)
         rank = pre_pop.rank_from_coordinates(pre) if isinstance(pre, tuple) else int(pre)
         return IndividualSynapse(self, rank)
 
@@ -123,7 +124,7 @@ class Dendrite:
     def receptive_field(self, variable="w", fill=0.0):
         """``variable`` of each synapse placed at its presynaptic neuron, shaped as the pre
         population's geometry (``fill`` where there is no synapse)."""
-        pre_pop = getattr(self.proj.pre, "population", self.proj.pre)
+        pre_pop = population_of(self.proj.pre)
         res = np.full(pre_pop.size, fill, dtype=np.float64)
         res[self.proj._conn.indices[self._slice]] = self.get(variable)
         return res.reshape(pre_pop.geometry)

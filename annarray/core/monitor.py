@@ -14,6 +14,7 @@ import logging
 import numpy as np
 
 from annarray.core import spike_analysis as _analysis
+from annarray.core.population import population_of
 from annarray.errors import NetworkError
 
 __all__ = ["Monitor"]
@@ -122,7 +123,7 @@ def _conductances(pop):
     code = getattr(pop, "_code", None)
     if code is None or getattr(code, "spike", None) is None:
         return set()
-    fed = {p.target for p in pop._net.projections if getattr(p.post, "population", p.post) is pop}
+    fed = {p.target for p in pop._net.projections if population_of(p.post) is pop}
     return {f"g_{t}" for t in code.conductance_targets if t in fed}
 
 

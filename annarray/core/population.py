@@ -16,12 +16,17 @@ from annarray.core.neuron import Neuron
 from annarray.core.random import RandomDistribution
 from annarray.errors import NetworkError
 
-__all__ = ["Population", "PopulationView", "IndividualNeuron"]
+__all__ = ["Population", "PopulationView", "IndividualNeuron", "population_of"]
 
 logger = logging.getLogger(__name__)
 
 _DTYPES = {"int": np.int64, "bool": np.bool_}
 _NO_SPIKE = -10000  # step of the "last spike" before the first one, as the reference
+
+
+def population_of(obj):
+    """The :class:`Population` of a population, a view or a single neuron."""
+    return getattr(obj, "population", obj)
 
 
 def _normalize_geometry(geometry, name):

@@ -14,6 +14,7 @@ import logging
 import numpy as np
 
 from annarray.core.dendrite import Dendrite
+from annarray.core.population import population_of as _population
 from annarray.core.random import RandomDistribution
 from annarray.core.synapse import Synapse
 from annarray.errors import NetworkError
@@ -23,10 +24,6 @@ __all__ = ["Projection"]
 logger = logging.getLogger(__name__)
 
 STORAGE_FORMATS = ("lil", "csr", "ell", "ellr", "sell", "dense", "bsr", "auto")
-
-
-def _population(obj):
-    return getattr(obj, "population", obj)
 
 
 class Projection:

@@ -17,13 +17,10 @@ import numpy as np
 
 from annarray.codegen.code import Gather
 from annarray.codegen.kernel_cache import bind_kernel, get_kernel
+from annarray.core.population import population_of as _population
 from annarray.errors import NetworkError
 
 __all__ = ["ProjectionOps"]
-
-
-def _population(obj):
-    return getattr(obj, "population", obj)
 
 
 class ProjectionOps:

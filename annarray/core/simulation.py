@@ -1,6 +1,7 @@
 """Module-level simulation functions, acting on the default network (id 0)."""
 
 from annarray.core.network import _networks, clear_networks, default_network
+from annarray.core.population import population_of
 
 __all__ = [
     "compile", "simulate", "simulate_until", "step", "reset", "get_time", "set_time",
@@ -72,11 +73,9 @@ def get_projection(name, net_id=0):
 
 def projections(net_id=0, post=None, pre=None, target=None, suppress_error=False):
     """The projections of the network, optionally only those with the given post, pre or target."""
-    def pop(obj):
-        return getattr(obj, "population", obj)
-
     found = [p for p in _net(net_id).projections
-             if (post is None or pop(p.post) is pop(post)) and (pre is None or pop(p.pre) is pop(pre))
+             if (post is None or population_of(p.post) is population_of(post))
+             and (pre is None or population_of(p.pre) is population_of(pre))
              and (target is None or p.target == target)]
     return found
 

@@ -4,13 +4,32 @@ import numbers
 
 import numpy as np
 
+from annarray.core.population import population_of
 from annarray.core.projection_ops import ProjectionOps
 from annarray.errors import NetworkError
 
-__all__ = ["steps_floor", "steps_round", "extra_parameters", "check_rates", "is_number", "geometry_size",
+__all__ = ["check_endpoints", "steps_floor", "steps_round", "extra_parameters", "check_rates", "is_number", "geometry_size",
            "copy_population_state", "DirectRuntime", "instantiate_direct", "copy_projection_state"]
 
 _EPS = 1e-9  # tolerance for times that are whole multiples of dt up to rounding errors
+
+
+def check_endpoints(kind, name, pre, post, pre_type, post_type, pre_role, post_role):
+    """Checks the populations of an input projection ``kind`` ('CurrentInjection'…): both
+    populations or views, of the neuron types 'rate'/'spike' required; ``pre_role`` and
+    ``post_role`` say why (in the error). Returns the label used in messages."""
+    from annarray.core.population import Population, PopulationView
+
+    for role, obj in (("pre", pre), ("post", post)):
+        if not isinstance(obj, (Population, PopulationView)):
+            raise NetworkError(f"{kind}({role}=...) expects a Population or PopulationView, got {type(obj).__name__}")
+    label = f"{kind} '{name}'" if name else kind
+    words = {"rate": "rate-coded", "spike": "spiking"}
+    for side, obj, wanted, role in (("pre", pre, pre_type, pre_role), ("post", post, post_type, post_role)):
+        if population_of(obj).neuron_type.type != wanted:
+            raise NetworkError(f"{label}: the {side}synaptic population '{population_of(obj).name}' must be "
+                               f"{words[wanted]} ({role})")
+    return label
 
 
 def is_number(value):
@@ -88,7 +107,7 @@ class DirectRuntime(ProjectionOps):
     def __init__(self, proj, backend):  # ProjectionOps.__init__ is deliberately not called
         xp = backend.xp
         self.proj, self.code, self.backend, self.xp = proj, None, backend, xp
-        self.pre, self.post = getattr(proj.pre, "population", proj.pre), getattr(proj.post, "population", proj.post)
+        self.pre, self.post = population_of(proj.pre), population_of(proj.post)
         self.state = {name: xp.asarray(np.asarray(proj._state[name], dtype=proj._dtype(attr)))
                       for name, attr in proj.synapse_type.attributes.items()}
         self.ns = dict(self.state)

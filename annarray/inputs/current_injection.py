@@ -10,17 +10,13 @@ update; one with its own equation accumulates the injections.
 
 import numpy as np
 
-from annarray.core.population import Population, PopulationView
+from annarray.core.population import population_of as _population
 from annarray.core.projection import Projection
 from annarray.core.random import RandomDistribution
 from annarray.errors import NetworkError
-from annarray.inputs._common import copy_projection_state, instantiate_direct
+from annarray.inputs._common import check_endpoints, copy_projection_state, instantiate_direct
 
 __all__ = ["CurrentInjection"]
-
-
-def _population(obj):
-    return getattr(obj, "population", obj)
 
 
 class CurrentInjection(Projection):
@@ -36,17 +32,8 @@ class CurrentInjection(Projection):
     """
 
     def __init__(self, pre, post, target, name=None, copied=False, network=None):
-        for role, obj in (("pre", pre), ("post", post)):
-            if not isinstance(obj, (Population, PopulationView)):
-                raise NetworkError(f"CurrentInjection({role}=...) expects a Population or PopulationView, "
-                                   f"got {type(obj).__name__}")
-        label = f"CurrentInjection '{name}'" if name else "CurrentInjection"
-        if _population(pre).neuron_type.type != "rate":
-            raise NetworkError(f"{label}: the presynaptic population '{_population(pre).name}' must be "
-                               "rate-coded (its r is injected)")
-        if _population(post).neuron_type.type != "spike":
-            raise NetworkError(f"{label}: the postsynaptic population '{_population(post).name}' must be "
-                               "spiking (its g_target receives the rates)")
+        label = check_endpoints("CurrentInjection", name, pre, post, "rate", "spike",
+                                "its r is injected", "its g_target receives the rates")
         if len(pre) != len(post):
             raise NetworkError(f"{label}: pre ({len(pre)} neurons) and post ({len(post)} neurons) must "
                                "have the same size: neuron i of pre drives neuron i of post")

@@ -16,18 +16,20 @@ import logging
 
 import numpy as np
 
-from annarray.core.population import Population, PopulationView
+from annarray.core.population import population_of as _population
 from annarray.core.projection import Projection
 from annarray.errors import NetworkError
-from annarray.inputs._common import copy_projection_state, instantiate_direct, is_number, steps_floor
+from annarray.inputs._common import (
+    check_endpoints,
+    copy_projection_state,
+    instantiate_direct,
+    is_number,
+    steps_floor,
+)
 
 __all__ = ["DecodingProjection"]
 
 logger = logging.getLogger(__name__)
-
-
-def _population(obj):
-    return getattr(obj, "population", obj)
 
 
 def _ranges(xp, starts, lengths, total):
@@ -54,17 +56,8 @@ class DecodingProjection(Projection):
     """
 
     def __init__(self, pre, post, target, window=0.0, name=None, copied=False, network=None):
-        for role, obj in (("pre", pre), ("post", post)):
-            if not isinstance(obj, (Population, PopulationView)):
-                raise NetworkError(f"DecodingProjection({role}=...) expects a Population or PopulationView, "
-                                   f"got {type(obj).__name__}")
-        label = f"DecodingProjection '{name}'" if name else "DecodingProjection"
-        if _population(pre).neuron_type.type != "spike":
-            raise NetworkError(f"{label}: the presynaptic population '{_population(pre).name}' must be "
-                               "spiking (its spikes are decoded)")
-        if _population(post).neuron_type.type != "rate":
-            raise NetworkError(f"{label}: the postsynaptic population '{_population(post).name}' must be "
-                               "rate-coded (it reads the decoded rates with sum(target))")
+        label = check_endpoints("DecodingProjection", name, pre, post, "spike", "rate",
+                                "its spikes are decoded", "it reads the decoded rates with sum(target)")
         if not is_number(window) or window < 0:
             raise NetworkError(f"{label}: window must be a duration >= 0 ms (0: one step), got {window!r}")
         kwargs = {} if network is None else {"network": network}
