@@ -610,7 +610,7 @@ class Population(_AttributeAccess):
         def firing_rate_step():
             step = net._step
             if self._spike_count:
-                ranks = self._spike_ranks.copy()
+                ranks = self._spike_ranks  # a new array each step: kept as is
                 count[ranks] += 1
                 history.append((step, ranks))
             while history and history[0][0] <= step - window_steps:

@@ -65,7 +65,7 @@ class _DelayGroup:
 
     def synapses(self, xp, ranks):
         if self.table is not None:
-            rows = self.table[self.row_of[ranks]]
+            rows = self.table.take(self.row_of.take(ranks), axis=0)
             return rows[rows >= 0]
         return self.order[_ranges(xp, self.starts[ranks], self.counts[ranks])]
 
@@ -96,8 +96,12 @@ def _delay_groups(xp, indices, delays, pre_size):
         order = selected[np.argsort(indices[selected], kind="stable")]
         counts = np.bincount(indices[selected], minlength=pre_size)
         starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        table, row_of = _padded(xp, order, counts, starts)
+        if table is not None:  # the segments are not needed: the table holds the synapses
+            groups.append(_DelayGroup(d - 1, None, None, None, table, row_of))
+            continue
         groups.append(_DelayGroup(d - 1, xp.asarray(starts.astype(np.int64)), xp.asarray(counts.astype(np.int64)),
-                                  xp.asarray(order.astype(np.int64)), *_padded(xp, order, counts, starts)))
+                                  xp.asarray(order.astype(np.int64))))
     return groups
 
 
