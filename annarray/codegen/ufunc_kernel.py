@@ -84,14 +84,14 @@ class _Emitter:
         self.lines.append(f"{name} = {text}")
         return _Value(name, False)
 
-    def call(self, ufunc, args, boolean=False, out=None):
-        """``xp.ufunc(*args, out=...)`` into ``out`` or a scratch array; releases the
-        argument scratch arrays (an element-wise ufunc may write into its own input)."""
+    def call(self, ufunc, args, boolean=False):
+        """``xp.ufunc(*args, out=...)`` into a scratch array; releases the argument scratch
+        arrays first (an element-wise ufunc may write into its own input)."""
         self.release(*{a.text: a for a in args}.values())
-        dest = out or self.temp("bool" if boolean else "float")
+        dest = self.temp("bool" if boolean else "float")
         joined = ", ".join(a.text for a in args)
         self.lines.append(f"_xp.{ufunc}({joined}, out={dest})")
-        return _Value(dest, True, boolean, temp=out is None)
+        return _Value(dest, True, boolean, temp=True)
 
     # -- expressions ---------------------------------------------------------------------
     def value(self, node):
