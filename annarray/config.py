@@ -107,6 +107,7 @@ _DEFAULTS = {
     "only_int_idx_type": True,
     "cuda_device": 0,
     "clean": False,
+    "jit": True,
 }
 
 #: The current configuration. Read it with :func:`get_config`, change it with :func:`setup`.
@@ -219,6 +220,7 @@ _VALIDATORS = {
     "only_int_idx_type": _boolean("only_int_idx_type"),
     "cuda_device": _check_cuda_device,
     "clean": _boolean("clean"),
+    "jit": _boolean("jit"),
 }
 
 
@@ -249,7 +251,8 @@ def setup(**kwargs):
     'float'), ``method`` (default numerical method), ``structural_plasticity``,
     ``sparse_matrix_format``, ``sparse_matrix_storage_order``, ``verbose``,
     ``suppress_warnings``, ``show_time``, ``disable_parallel_rng``, ``debug``,
-    ``profiling``, ``visible_cores``, ``only_int_idx_type``, ``cuda_device``, ``clean``.
+    ``profiling``, ``visible_cores``, ``only_int_idx_type``, ``cuda_device``, ``clean``,
+    ``jit`` (annarray's own: compile the CPU kernels into loops with numba, default True).
 
     All values are checked before any is applied: on an error
     (:class:`~annarray.errors.InvalidConfiguration`) the configuration is unchanged.

@@ -44,7 +44,7 @@ def fresh_model(monkeypatch, tmp_path):
     """A cleared model, the default configuration, and ``tmp_path`` as working directory."""
     monkeypatch.chdir(tmp_path)
     ann.clear()
-    ann.setup(dt=1.0, seed=-1, method="explicit", precision="double", num_threads=1)
+    ann.setup(dt=1.0, seed=-1, method="explicit", precision="double", num_threads=1, jit=True)
     yield
     ann.clear()
 

@@ -16,13 +16,13 @@ logger = logging.getLogger(__name__)
 _current = None
 
 
-def select_backend(paradigm="openmp", precision="double", num_threads=1):
+def select_backend(paradigm="openmp", precision="double", num_threads=1, jit=True):
     """Creates the backend for ``paradigm`` ('openmp' → NumPy + numexpr) and makes it current."""
     global _current
     from annarray.errors import InvalidConfiguration
 
     if paradigm == "openmp":
-        backend = CPUBackend(precision=precision, num_threads=num_threads)
+        backend = CPUBackend(precision=precision, num_threads=num_threads, jit=jit)
     else:
         raise InvalidConfiguration(
             f"paradigm '{paradigm}' has no backend in this version of annarray; "
@@ -41,5 +41,6 @@ def get_backend():
             config.get_config("paradigm"),
             config.get_config("precision"),
             config.get_config("num_threads"),
+            config.get_config("jit"),
         )
     return _current

@@ -14,6 +14,8 @@ from functools import partial
 import numexpr
 import numpy as np
 from numexpr.necompiler import NumExpr
+
+from annarray.backend import cpu_jit
 from scipy.sparse._sparsetools import csr_matvec as _csr_matvec
 
 from annarray.codegen.ufunc_kernel import UfuncProgram
@@ -126,8 +128,10 @@ class CPUBackend:
     paradigm = "openmp"
     xp = np
 
-    def __init__(self, precision="double", num_threads=1):
+    def __init__(self, precision="double", num_threads=1, jit=True):
         self.precision = precision
+        self.use_jit = jit
+        self.jit_directory = None  # folder of the JIT's on-disk cache (set by compile())
         self.float_dtype = np.float64 if precision == "double" else np.float32
         self.int_dtype = np.int64
         self.num_threads = num_threads
@@ -202,6 +206,23 @@ class CPUBackend:
         np.add.at(target, indices, values)
 
     # -- kernels --------------------------------------------------------------------
+    def jit_enabled(self):
+        """Whether compiled loops (numba) are used: ``setup(jit=True)`` and numba importable."""
+        return self.use_jit and cpu_jit.available()
+
+    def compiled_loop(self, source, name, args):
+        """Function ``name`` of Python ``source``, compiled (see :mod:`~annarray.backend.cpu_jit`)
+        and bound to ``args``: a no-argument call."""
+        return cpu_jit.bind(cpu_jit.compile_function(source, name, self.jit_directory), args)
+
+    def spike_delivery(self):
+        """A call ``(g, row_of, post_table, w_table, ranks)`` adding, for each rank, its row
+        of weights ``w_table[row_of[rank]]`` to ``g`` at ``post_table[row_of[rank]]``; None
+        without the JIT."""
+        if not self.jit_enabled():
+            return None
+        return cpu_jit.compile_function(cpu_jit.DELIVER_SOURCE, "deliver", self.jit_directory)
+
     def elementwise_kernel(self, source, arg_names, arg_dtypes):
         """Builds the element-wise kernel for numexpr ``source`` (see :class:`ElementwiseKernel`)."""
         if not arg_names:

@@ -214,7 +214,9 @@ class Network:
         if clean or config.get_config("clean"):
             shutil.rmtree(directory, ignore_errors=True)
         self.directory = directory
-        backend = select_backend(paradigm, config.get_config("precision"), config.get_config("num_threads"))
+        backend = select_backend(paradigm, config.get_config("precision"), config.get_config("num_threads"),
+                                 config.get_config("jit"))
+        backend.jit_directory = os.path.join(directory, "jit")
         cache = CodeCache(directory)
         codes = {}
         for pop in list(self.populations):

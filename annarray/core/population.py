@@ -14,7 +14,7 @@ import numpy as np
 
 from annarray.core.neuron import Neuron
 from annarray.core.random import RandomDistribution
-from annarray.errors import NetworkError
+from annarray.errors import CompilationError, NetworkError
 
 __all__ = ["Population", "PopulationView", "IndividualNeuron", "population_of"]
 
@@ -539,12 +539,51 @@ class Population(_AttributeAccess):
             return ops + [self._kernel_op(k, backend, ns) for k in code.update]
         refractory = "_refractory_remaining" in ns
         update = code.update_refractory if refractory else code.update
-        ops += [self._kernel_op(k, backend, ns) for k in update]
-        ops += [partial(ns[name].fill, 0) for name in code.conductances]
-        ops.append(self._spike_op(code, backend, ns, refractory))
+        fused = self._fused_ops(code, update, backend, ns, refractory) if backend.jit_enabled() else None
+        if fused is not None:
+            ops += fused
+        else:
+            ops += [self._kernel_op(k, backend, ns) for k in update]
+            ops += [partial(ns[name].fill, 0) for name in code.conductances]
+            ops.append(self._spike_op(code, backend, ns, refractory))
         if self._fr_window is not None and int(self._fr_window / self._net.dt) > 0:
             ops.append(self._firing_rate_op(backend, ns))
         return ops
+
+    def _fused_ops(self, code, update, backend, ns, refractory):
+        """The update, the conductance reset and the spike emission as one compiled loop
+        over the neurons (see :mod:`annarray.codegen.jit_population`), or None if it cannot
+        be built. Kernels up to the last one writing a population-wide value run before it,
+        as separate kernels."""
+        from annarray.codegen.jit_population import FusedStep, population_step_source
+
+        split = max((k + 1 for k, spec in enumerate(update) if ns[spec.target].ndim == 0), default=0)
+        before = [self._kernel_op(k, backend, ns) for k in update[:split]]
+        period = None
+        if refractory:
+            period = "period" if "_refractory" in ns else code.refractory[1]
+        axon = code.axon_spike_refractory if refractory else code.axon_spike
+        step = FusedStep(update[split:], list(code.conductances), code.spike_refractory if refractory else code.spike,
+                         list(code.reset), axon, list(code.axon_reset), period, self._net.dt)
+        arrays = {name for name, a in ns.items() if getattr(a, "ndim", None) == 1}
+        source, args = population_step_source(step, arrays)
+        spikes, axon_spikes = self._spike_buffer, self._axon_buffer
+        buffers = {"_ranks_out": spikes, "_axon_out": spikes if axon_spikes is None else axon_spikes}
+        try:
+            loop = backend.compiled_loop(source, "population_step", [self.size] + [buffers.get(a, ns.get(a)) for a in args])
+        except CompilationError as err:
+            logger.info("population '%s': no compiled loop (%s); running NumPy kernels", self.name, err)
+            return None
+
+        def fused_step():
+            k, ka = loop()
+            self._spike_ranks = spikes[:k].copy()
+            self._spike_count = k
+            if axon_spikes is not None:
+                self._axon_ranks = axon_spikes[:ka].copy()
+                self._axon_count = ka
+
+        return before + [fused_step]
 
     def _spike_op(self, code, backend, ns, refractory):
         """One step of spike emission: condition, ranks, reset, time of the spikes, axonal

@@ -154,8 +154,10 @@ class SpikeEvents:
         if self.axon_program and depth > 1:
             self.axon_queue = SpikeQueue(ops.backend, ops.pre.size, depth)
         self.fast = self._fast_delivery_possible()
+        self._deliver = None  # compiled delivery loop (CPU JIT), used for fast delivery
         if self.fast:
             self._fill_tables()
+            self._deliver = ops.backend.spike_delivery()
 
     def _conductance(self):
         """The postsynaptic ``g_target`` array, when a statement increments it."""
@@ -265,9 +267,13 @@ class SpikeEvents:
         ranks, queue, add = self.ops.pre._spike_ranks, self.queue, self.ops.backend.scatter_add
         if queue is not None:
             queue.push(ranks)
+        deliver = self._deliver
         for group in self.groups:
             r = ranks if group.back == 0 else queue.row(group.back)
             if r.shape[0]:
+                if deliver is not None:
+                    deliver(self.conductance, group.row_of, group.post_table, group.w_table, r)
+                    continue
                 rows = group.row_of.take(r)
                 if group.same_targets:
                     total = group.w_table.take(rows, axis=0).sum(axis=0)

@@ -68,10 +68,13 @@ def test_models_are_spiking_with_excitatory_and_inhibitory_targets(name):
     assert "r" in neuron.attributes
 
 
+@pytest.mark.parametrize("jit", [True, False], ids=["compiled-loop", "numpy-kernels"])
 @pytest.mark.parametrize("name, kwargs, spikes, v_end", MEASURED,
                          ids=[f"{m[0]}-{'-'.join(m[1])}" for m in MEASURED])
-def test_spike_times_match_the_reference(paradigm, name, kwargs, spikes, v_end):
-    ann.setup(dt=0.1)
+def test_spike_times_match_the_reference(paradigm, name, kwargs, spikes, v_end, jit):
+    """Both CPU kernel kinds (the fused compiled loop and the NumPy calls) give the spike
+    steps and final potential measured on the reference."""
+    ann.setup(dt=0.1, jit=jit)
     pop = ann.Population(1, getattr(ann, name)(**kwargs))
     ann.compile()
     assert spike_steps(pop, 2000) == spikes

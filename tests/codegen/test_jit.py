@@ -1,0 +1,152 @@
+"""The CPU JIT: numexpr text → scalar loop code, and fused population loops (numba).
+
+The fused loop must compute what the NumPy kernels compute (themselves checked against
+analytic solutions and the reference elsewhere): each test here runs the same model with
+``setup(jit=True)`` and ``setup(jit=False)`` and compares spikes and state.
+"""
+
+import numpy as np
+import pytest
+
+import annarray as ann
+from annarray.backend import cpu_jit
+from annarray.codegen.jit_expr import scalar_expression
+from annarray.errors import InvalidConfiguration
+
+pytestmark = pytest.mark.skipif(not cpu_jit.available(), reason="numba is not installed")
+
+
+def names(*args):
+    return {a: f"l_{a}" for a in args}
+
+
+def test_where_becomes_a_conditional_expression():
+    text = scalar_expression("where(r > 0.0, v, 1.0)", names("r", "v"))
+    assert text == "l_v if l_r > 0.0 else 1.0"
+
+
+def test_logical_operators_on_truth_values():
+    assert scalar_expression("(a > 0.0) & (~s)", names("a", "s")) == "(l_a > 0.0) & (not l_s)"
+
+
+def test_math_functions_become_numpy_scalar_functions():
+    assert scalar_expression("exp(-v) + abs(v)", names("v")) == "np.exp(-l_v) + np.abs(l_v)"
+
+
+def test_unknown_names_are_refused():
+    from annarray.errors import CompilationError
+
+    with pytest.raises(CompilationError, match="unknown name 'w'"):
+        scalar_expression("w + 1.0", names("v"))
+
+
+def test_population_wide_factors_are_computed_once():
+    """``0.1 * x / tau`` (tau population-wide) becomes ``c * x`` with c = 0.1 / tau hoisted."""
+    hoisted = {}
+
+    def hoist(text):
+        return hoisted.setdefault(text, f"h_{len(hoisted)}")
+
+    rename = {"x": "l_x", "tau": "s_tau", "El": "s_El"}
+    text = scalar_expression("x + (0.1 * x) / tau + El * 2.0", rename, lambda n: n.startswith(("s_", "h_")), hoist)
+    assert hoisted == {"0.1 / s_tau": "h_0", "s_El * 2.0": "h_1"}
+    assert text == "h_1 + l_x + h_0 * l_x"
+
+
+def run(build, jit, steps=300):
+    """Spikes (step, rank) and final state of the network ``build()`` makes, on one kernel kind."""
+    ann.clear()
+    ann.setup(dt=0.1, seed=3, jit=jit)
+    pop, variables = build()
+    mon = ann.Monitor(pop, "spike")
+    ann.compile()
+    ann.simulate(steps * 0.1)
+    spikes = sorted((int(round(t)), r) for r, ts in mon.get("spike").items() for t in ts)
+    return spikes, {v: np.array(pop.get(v), dtype=float) for v in variables}
+
+
+def assert_same(build):
+    spikes_jit, state_jit = run(build, True)
+    spikes_np, state_np = run(build, False)
+    assert spikes_jit, "the model must spike for the comparison to mean something"
+    assert spikes_jit == spikes_np
+    for name in state_np:
+        np.testing.assert_allclose(state_jit[name], state_np[name], rtol=1e-9, atol=1e-9, err_msg=name)
+
+
+def test_axonal_spikes_and_refractory_attribute():
+    def build():
+        neuron = ann.Neuron(
+            parameters="tau = 10.0\nI = 2.0\nT = 1.0 : population\nref = 2.0",
+            equations="tau * dv/dt = -v + I\nu = u + 0.01 * v",
+            spike="v > T", reset="v = 0.0\nu -= 0.5",
+            axon_spike="v > 0.5 * T", axon_reset="u += 0.1",
+            refractory="ref",
+        )
+        pop = ann.Population(20, neuron)
+        pop.I = np.linspace(1.5, 3.0, 20)
+        pop.ref = np.linspace(0.0, 3.0, 20)
+        return pop, ["v", "u"]
+
+    assert_same(build)
+
+
+def test_population_wide_variable_updated_before_the_loop():
+    """A ``population`` variable updated in the equations runs as a kernel before the loop,
+    which reads its new value."""
+    def build():
+        neuron = ann.Neuron(
+            parameters="tau = 20.0 : population",
+            equations="drive = 1.5 + 0.5 * sin(2.0 * pi * t / 10.0) : population\ntau * dv/dt = -v + drive + g_exc",
+            spike="v > 1.0", reset="v = 0.0", refractory=1.0,
+        )
+        pop = ann.Population(10, neuron)
+        return pop, ["v", "drive"]
+
+    assert_same(build)
+
+
+DRIVE = {"HH_cond_exp": 5.0, "Izhikevich": 10.0}  # constant currents that make them spike
+
+
+@pytest.mark.parametrize("model", ["IF_cond_alpha", "EIF_cond_exp_isfa_ista", "HH_cond_exp", "Izhikevich"])
+def test_built_in_models_with_synaptic_input(model):
+    """Recurrent input through conductances (the compiled delivery loop too)."""
+    def build():
+        pop = ann.Population(50, getattr(ann, model)(i_offset=DRIVE.get(model, 1.0)))
+        proj = ann.Projection(pop, pop, "exc")
+        proj.connect_fixed_probability(0.2, 0.05, delays=ann.DiscreteUniform(1, 4) if model == "Izhikevich" else 0.0)
+        return pop, ["v"]
+
+    assert_same(build)
+
+
+def test_jit_false_runs_without_compiled_loops():
+    ann.setup(jit=False)
+    pop = ann.Population(3, ann.IF_curr_exp(i_offset=1.0))
+    ann.compile()
+    assert not any("fused" in getattr(op, "__qualname__", "") for op in pop._ops)
+
+
+def test_numba_missing_falls_back_to_numpy_kernels(monkeypatch):
+    monkeypatch.setattr(cpu_jit, "_numba", [None])
+    pop = ann.Population(3, ann.IF_curr_exp(i_offset=1.0))
+    ann.compile()
+    assert not any("fused" in getattr(op, "__qualname__", "") for op in pop._ops)
+    ann.simulate(50.0)
+    assert len(pop.spike) == 0 and pop.v[0] > -65.0  # it ran: v rose from v_rest
+
+
+def test_compiled_source_is_cached_in_the_compile_directory():
+    # a model of its own, so that no earlier test has compiled the same source in memory
+    ann.Population(3, ann.Neuron(equations="dv/dt = 0.123456 - v", spike="v > 0.1", reset="v = 0.0"))
+    ann.compile(directory="build")
+    import glob
+
+    sources = glob.glob("build/jit/*.py")
+    assert any("def population_step" in open(p).read() for p in sources)
+
+
+def test_jit_setting_is_checked():
+    with pytest.raises(InvalidConfiguration):
+        ann.setup(jit="yes please")
