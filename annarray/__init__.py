@@ -8,12 +8,20 @@ import logging
 
 from annarray import config
 from annarray.config import dt, get_config, set_seed, setup
+from annarray.core.callbacks import (
+                                  callbacks_enabled,
+                                  clear_all_callbacks,
+                                  disable_callbacks,
+                                  enable_callbacks,
+                                  every,
+)
 from annarray.core.connectivity import CSR, LILConnectivity
 from annarray.core.dendrite import Dendrite, IndividualSynapse
 from annarray.core.globals import Constant, add_function, functions
 from annarray.core.monitor import Monitor
 from annarray.core.network import Network
 from annarray.core.neuron import Neuron
+from annarray.core.parallel import parallel_run
 from annarray.core.population import IndividualNeuron, Population, PopulationView
 from annarray.core.projection import Projection
 from annarray.core.random import (
@@ -98,6 +106,7 @@ __all__ = [
     "monitors", "clear", "AnnarrayError", "InvalidConfiguration", "LeakyIntegrator",
     "Synapse", "Projection", "Dendrite", "IndividualSynapse", "CSR", "LILConnectivity",
     "get_projection", "enable_learning", "disable_learning",
+    "every", "enable_callbacks", "disable_callbacks", "clear_all_callbacks", "callbacks_enabled", "parallel_run",
     "DefaultRateCodedSynapse", "Hebb", "Oja", "IBCM", "DefaultSpikingSynapse", "STP", "STDP",
     "Izhikevich", "IF_curr_exp", "IF_cond_exp", "IF_curr_alpha", "IF_cond_alpha", "HH_cond_exp",
     "EIF_cond_exp_isfa_ista", "EIF_cond_alpha_isfa_ista",

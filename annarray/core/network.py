@@ -76,6 +76,10 @@ class Network:
         self._plan_dirty = True
         self.directory = None
         self.dt = config.get_config("dt")
+        self._seed = None  # set_seed(): entropy of this network's generators (else the config seed)
+        self._callbacks = []  # every() objects, in registration order (annarray.core.callbacks)
+        self._callbacks_enabled = True
+        self._match_by_name = False  # get() falls back on names (parallel_run() in other processes)
         if everything:
             base = default_network()
             self.add(base.populations + base.projections + base.monitors)
@@ -152,10 +156,26 @@ class Network:
             return PopulationView(self.get(obj.population), obj.ranks, obj.geometry)
         if obj in self.populations or obj in self.monitors or obj in self.projections:
             return obj
-        try:
+        if id(obj) in self._copies:
             return self._copies[id(obj)]
-        except KeyError:
-            raise NetworkError(f"{obj!r} was not added to network {self.id}") from None
+        found = self._same_name(obj) if self._match_by_name else None
+        if found is None:
+            raise NetworkError(f"{obj!r} was not added to network {self.id}")
+        return found
+
+    def _same_name(self, obj):
+        """This network's only object of ``obj``'s kind and name, or None (networks rebuilt in
+        another process by parallel_run(), where the caller's objects are other objects)."""
+        from annarray.core.monitor import Monitor
+        from annarray.core.population import Population
+        from annarray.core.projection import Projection
+
+        for kind, objects in ((Population, self.populations), (Projection, self.projections),
+                              (Monitor, self.monitors)):
+            if isinstance(obj, kind):
+                matches = [o for o in objects if o.name == getattr(obj, "name", None)]
+                return matches[0] if len(matches) == 1 else None
+        return None
 
     def get_population(self, name):
         for pop in self.populations:
@@ -242,10 +262,9 @@ class Network:
         self._backend = backend
         xp = backend.xp
         self._t = xp.zeros((), dtype=np.float64)
-        seed = config.get_config("seed")
         shared = {
             "t": self._t,
-            "_seed_sequence": np.random.SeedSequence(None if seed in (-1, None) else [seed, self.id]),
+            "_seed_sequence": np.random.SeedSequence(self._seed_entropy()),
         }
         for name, c in constants().items():
             shared[name] = c.array if xp is np else xp.asarray(c.array)
@@ -350,55 +369,136 @@ class Network:
                 return True
         return False
 
+    def _advance(self, nsteps, bar=None):
+        """Runs ``nsteps`` steps, in chunks of about 1 % when a progress bar is shown."""
+        if bar is None:
+            self._run(nsteps)
+            return
+        chunk = max(1, bar.total // 100)
+        while nsteps > 0:
+            n = min(chunk, nsteps)
+            self._run(n)
+            bar.update(n)
+            nsteps -= n
+
     def simulate(self, duration, measure_time=False, progress_bar=False, callbacks=True):
-        """Simulates ``duration`` ms (rounded to a whole number of steps)."""
+        """Simulates ``duration`` ms (rounded up to a whole number of steps).
+
+        :param measure_time: print the wall-clock time of the simulation, as the reference.
+        :param progress_bar: show a tqdm progress bar.
+        :param callbacks: call the functions declared with ``every()`` for this network
+            (if any, and unless :func:`disable_callbacks`); the network then runs in chunks
+            between the calls (see :mod:`annarray.core.callbacks`).
+        :returns: the wall-clock time (s).
+        """
         self._check_compiled()
-        nsteps = self._duration_steps(duration)
+        with_callbacks = callbacks and self._callbacks_enabled and self._callbacks
+        # with callbacks the reference truncates duration/dt instead of rounding it up
+        nsteps = self._truncated_steps(duration) if with_callbacks else self._duration_steps(duration)
         start = time.perf_counter()
+        bar = None
         if progress_bar:
             from tqdm import tqdm
 
-            chunk = max(1, nsteps // 100)
-            with tqdm(total=nsteps, unit="step") as bar:
-                done = 0
-                while done < nsteps:
-                    n = min(chunk, nsteps - done)
-                    self._run(n)
-                    done += n
-                    bar.update(n)
-        else:
-            self._run(nsteps)
+            bar = tqdm(total=nsteps, unit="step")
+        try:
+            if with_callbacks:
+                self._simulate_with_callbacks(nsteps, bar)
+            else:
+                self._advance(nsteps, bar)
+        finally:
+            if bar is not None:
+                bar.close()
         elapsed = time.perf_counter() - start
         if measure_time:
-            logger.warning("simulating %s ms took %.6f s", duration, elapsed)
-            print(f"Simulating {duration / 1000.0} seconds of the network {self.id} took {elapsed} seconds.")
+            which = "of the network" if self.id == 0 else f"of the network {self.id}"
+            _print_like_reference("Simulating", duration / 1000.0, f"seconds {which} took", elapsed, "seconds.")
         return elapsed
 
-    def simulate_until(self, max_duration, population, operator="and", measure_time=False):
-        """Simulates until the stop conditions of ``population`` (one or a list) hold.
+    def _simulate_with_callbacks(self, nsteps, bar):
+        from annarray.core.callbacks import callback_schedule
 
-        :param operator: 'and' (all populations) or 'or' (any of them).
-        :returns: the simulated duration (ms).
+        end = self._step + nsteps
+        for step, _, callback, n in callback_schedule(list(self._callbacks), self._step, nsteps, self.dt):
+            if step > self._step:
+                self._advance(step - self._step, bar)
+            callback.func(n)
+        if self._step < end:
+            self._advance(end - self._step, bar)
+
+    def _truncated_steps(self, duration):
+        from annarray.core.callbacks import callback_steps
+
+        if duration < 0:
+            raise AnnarrayError(f"simulate(): the duration must be positive, got {duration} ms")
+        return callback_steps(duration, self.dt)
+
+    def simulate_until(self, max_duration, population, operator="and", measure_time=False):
+        """Simulates at most ``max_duration`` ms, stopping after the first step at which the
+        stop conditions of ``population`` (one or a list) hold. Callbacks are not called.
+
+        :param operator: 'and': all the populations' conditions hold at the same step;
+            'or': any of them.
+        :returns: the simulated duration (ms): steps * dt. (The reference 4.8.2 returns
+            steps / dt, the same value only for dt = 1; see docs/reference_facts.md P.)
         """
         self._check_compiled()
         pops = population if isinstance(population, (list, tuple)) else [population]
+        if operator not in ("and", "or"):
+            raise NetworkError(f"simulate_until(operator={operator!r}): use 'and' or 'or'")
+        checked = [pop for pop in pops if getattr(pop, "_stop", None) is not None]
+        if not checked:
+            names = ", ".join(f"'{getattr(pop, 'name', pop)}'" for pop in pops)
+            raise NetworkError(f"simulate_until(): population(s) {names} have no stop_condition; "
+                               "give one to Population(..., stop_condition='r > 1.0')")
         for pop in pops:
-            if pop._stop is None:
-                raise NetworkError(f"population '{pop.name}' has no stop_condition")
+            if pop not in checked:  # the reference leaves them out of the test
+                logger.warning("simulate_until(): '%s' has no stop_condition; it is ignored", getattr(pop, "name", pop))
         combine = all if operator == "and" else any
         nsteps = self._duration_steps(max_duration)
         begin = self._step
         start = time.perf_counter()
-        self._run(nsteps, stop=lambda: combine(pop._stop() for pop in pops))
+        self._run(nsteps, stop=lambda: combine(pop._stop() for pop in checked))
         duration = (self._step - begin) * self.dt
         if measure_time:
-            print(f"Simulating {duration / 1000.0} seconds took {time.perf_counter() - start} seconds.")
+            _print_like_reference("Simulating", duration / 1000.0, "seconds of the network took",
+                                  time.perf_counter() - start, "seconds.")
         return duration
 
     def step(self):
-        """Simulates one step."""
+        """Simulates one step (no callbacks)."""
         self._check_compiled()
         self._run(1)
+
+    # -- random numbers --------------------------------------------------------------------
+    def set_seed(self, seed, use_seed_seq=True):
+        """Seeds this network's generators (the per-step draws of its populations and
+        projections), instead of the configuration's seed. Call it before :meth:`compile`.
+
+        :param seed: an integer >= 0 (or a sequence of them: the entropy of a
+            :class:`numpy.random.SeedSequence`); -1 or None: fresh entropy.
+        :param use_seed_seq: accepted for compatibility; annarray always uses SeedSequence.
+        """
+        if self.compiled:
+            raise NetworkError(
+                f"network {self.id}: set_seed() after compile() is not supported; seed the network "
+                "before compiling it (or use setup(seed=...) before creating the network)")
+        if seed is None or (np.ndim(seed) == 0 and int(seed) == -1):
+            self._seed = -1
+        elif np.ndim(seed) == 0:
+            if int(seed) != seed or seed < 0:
+                raise NetworkError(f"network {self.id}: set_seed({seed!r}) needs an integer >= 0, or -1/None")
+            self._seed = int(seed)
+        else:
+            self._seed = [int(s) for s in seed]
+
+    def _seed_entropy(self):
+        """Entropy of this network's SeedSequence: set_seed()'s value, else [config seed, id],
+        else None (fresh entropy)."""
+        if self._seed is not None:
+            return None if self._seed == -1 else self._seed
+        seed = config.get_config("seed")
+        return None if seed in (-1, None) else [seed, self.id]
 
     def reset(self, populations=True, projections=False, synapses=False, monitors=True):
         """Restores the state at compile time and sets the time back to 0."""
@@ -431,6 +531,11 @@ class Network:
 
     def set_current_step(self, step):
         self._step = int(step)
+
+
+def _print_like_reference(*parts):
+    """Prints ``parts`` separated by spaces, with the trailing space the reference prints."""
+    print("".join(f"{p} " for p in parts))
 
 
 def _filler(fill):
