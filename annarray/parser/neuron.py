@@ -88,6 +88,9 @@ def describe_neuron(neuron, constants=(), functions=None, default_method="explic
         text, mode = split_flags(stop_condition)
         if mode not in ("", "any", "all"):
             raise ParserError("a stop condition ends with ': any' or ': all'", neuron.name, stop_condition)
+        if neuron.spike:  # 'spiked': the neuron emitted a spike at this step (reference)
+            ctx.symbols["spiked"] = sp.Symbol("_spiked")
+            ctx.bool_names = set(ctx.bool_names) | {"spiked", "_spiked"}
         desc.stop = parse_condition(text, ctx)
         desc.stop_mode = mode or "any"
     return desc

@@ -310,3 +310,15 @@ def test_every_refuses_bad_values(paradigm):
         ann.every(period="often")
     with pytest.raises(AnnarrayError, match="decorates a function"):
         ann.every(period=1.0)(42)
+
+
+def test_stop_condition_on_spikes(paradigm):
+    """``spiked : any`` stops after the step of the first spike: IF_curr_exp with
+    i_offset = 1 first spikes at step 277 on the reference (docs/reference_facts.md K), so
+    278 steps (27.8 ms) run."""
+    ann.setup(dt=0.1)
+    pop = ann.Population(3, ann.IF_curr_exp(i_offset=1.0), stop_condition="spiked : any")
+    ann.compile()
+    assert ann.simulate_until(1000.0, pop) == pytest.approx(27.8)
+    assert ann.get_current_step() == 278
+    assert len(pop.spike) == 3
