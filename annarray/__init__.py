@@ -62,6 +62,7 @@ from annarray.core.spike_analysis import (
                                   raster_plot,
                                   smoothed_rate,
 )
+from annarray.core.report import report
 from annarray.core.synapse import Synapse
 from annarray.errors import AnnarrayError, InvalidConfiguration
 from annarray.inputs import (
@@ -105,7 +106,7 @@ __all__ = [
     "get_current_step", "set_current_step", "get_population", "populations", "projections",
     "monitors", "clear", "AnnarrayError", "InvalidConfiguration", "LeakyIntegrator",
     "Synapse", "Projection", "Dendrite", "IndividualSynapse", "CSR", "LILConnectivity",
-    "get_projection", "enable_learning", "disable_learning",
+    "get_projection", "enable_learning", "disable_learning", "report",
     "every", "enable_callbacks", "disable_callbacks", "clear_all_callbacks", "callbacks_enabled", "parallel_run",
     "DefaultRateCodedSynapse", "Hebb", "Oja", "IBCM", "DefaultSpikingSynapse", "STP", "STDP",
     "Izhikevich", "IF_curr_exp", "IF_cond_exp", "IF_curr_alpha", "IF_cond_alpha", "HH_cond_exp",
