@@ -180,7 +180,10 @@ def split_statements(text, obj_name=None, allow_bare=False):
     lines = _join_conditional_values(list(_logical_lines(text)))
     if not allow_bare:
         lines = _join_continuations(lines)
-    items, _ = _parse_block(lines, 0, None, obj_name, allow_bare)
+    items, i = [], 0
+    while i < len(lines):  # a line indented less than the first starts a new top-level run
+        block, i = _parse_block(lines, i, None, obj_name, allow_bare)
+        items += block
     return items
 
 

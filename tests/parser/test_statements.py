@@ -348,3 +348,9 @@ def test_variable_defined_twice_with_flags_error():
     assert isinstance(info.value, ModelError)
     assert "MyNeuron" in str(info.value)
 
+
+
+def test_lines_indented_less_than_the_first_are_kept():
+    """Indentation only matters inside if/else blocks: a dedented line is one more statement."""
+    items = split_statements("        a = 1\n    b = 2\nc = 3")
+    assert [item.left for item in items] == ["a", "b", "c"]
