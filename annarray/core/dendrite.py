@@ -24,8 +24,13 @@ class Dendrite:
         object.__setattr__(self, "proj", proj)
         object.__setattr__(self, "post_rank", int(post_rank))
         object.__setattr__(self, "_index", int(index))
-        conn = proj._conn
-        object.__setattr__(self, "_slice", slice(int(conn.indptr[index]), int(conn.indptr[index + 1])))
+
+    @property
+    def _slice(self):
+        """Positions of this dendrite's synapses (read at each use: structural plasticity
+        moves them)."""
+        indptr = self.proj._conn.indptr
+        return slice(int(indptr[self._index]), int(indptr[self._index + 1]))
 
     @property
     def pre_ranks(self):
@@ -45,9 +50,11 @@ class Dendrite:
 
     @property
     def delay(self):
+        """Delays in ms: one float when the projection's delay is uniform (steps * dt, as the
+        reference, docs/reference_facts.md J), else a list per synapse."""
         steps = self.proj._delay_steps
         if np.ndim(steps) == 0:
-            return [steps * self.proj._net.dt] * self.size
+            return steps * self.proj._net.dt
         return (steps[self._slice] * self.proj._net.dt).tolist()
 
     @property
@@ -129,11 +136,36 @@ class Dendrite:
         res[self.proj._conn.indices[self._slice]] = self.get(variable)
         return res.reshape(pre_pop.geometry)
 
+    # -- structural plasticity (setup(structural_plasticity=True)) ------------------------
     def create_synapse(self, rank, w=0.0, delay=0):
-        raise NetworkError("create_synapse() needs structural plasticity, which is not available yet")
+        """Adds a synapse from presynaptic neuron ``rank`` with weight ``w`` and ``delay`` ms
+        (a projection with uniform delays keeps its delay; 0: the default). The other
+        per-synapse attributes take their value before ``compile()``. It transmits from the
+        next step on."""
+        from annarray.core.structural import create_synapses
+
+        create_synapses(self, [rank], [w], [None if delay == 0 else delay])
+
+    def create_synapses(self, ranks, weights=None, delays=None):
+        """Adds synapses from the presynaptic ``ranks`` (weights default 0.0, delays as
+        :meth:`create_synapse`)."""
+        from annarray.core.structural import create_synapses
+
+        if delays is not None:
+            delays = [None if d == 0 else d for d in np.asarray(delays, dtype=np.float64).ravel()]
+        create_synapses(self, ranks, weights, delays)
 
     def prune_synapse(self, rank):
-        raise NetworkError("prune_synapse() needs structural plasticity, which is not available yet")
+        """Removes the synapse from presynaptic neuron ``rank``."""
+        from annarray.core.structural import prune_synapses
+
+        prune_synapses(self, [rank])
+
+    def prune_synapses(self, ranks):
+        """Removes the synapses from the presynaptic ``ranks``."""
+        from annarray.core.structural import prune_synapses
+
+        prune_synapses(self, ranks)
 
 
 class IndividualSynapse:
@@ -142,7 +174,11 @@ class IndividualSynapse:
     def __init__(self, dendrite, pre_rank):
         object.__setattr__(self, "dendrite", dendrite)
         object.__setattr__(self, "pre_rank", int(pre_rank))
-        object.__setattr__(self, "_pos", dendrite._position(pre_rank))
+        dendrite._position(pre_rank)  # checks that the synapse exists
+
+    @property
+    def _pos(self):
+        return self.dendrite._position(self.pre_rank)
 
     @property
     def delay(self):

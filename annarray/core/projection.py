@@ -71,6 +71,8 @@ class Projection:
         self._connector_name = None
         self._learning = {"enabled": True, "period": 1, "offset": 0}  # in steps
         self._ops = {}
+        self._structural = None  # StructuralPlasticity once compiled (annarray.core.structural)
+        self._creation_defaults = {}  # numbers set before compile(): values of created synapses
         self._storage_format = "csr"
         self.connector_description = ""
         net._add_projection(self)
@@ -143,8 +145,11 @@ class Projection:
         self._delay_steps = self._round_delays(conn.delays)
         self._conn = conn
         nnz, ndend = int(conn.indptr[-1]), len(conn.post_ranks)
+        from annarray import config
+
         self._single_weight = (np.ndim(conn.weights) == 0 and not force_multiple_weights
-                               and not self.synapse_type.plastic)
+                               and not self.synapse_type.plastic
+                               and not config.get_config("structural_plasticity"))
         state = {}
         for name, attr in self.synapse_type.attributes.items():
             dtype = self._dtype(attr)
@@ -302,6 +307,11 @@ class Projection:
         prepared = {n: self._prepare(n, v) for n, v in values.items()}
         for name, value in prepared.items():
             self._store(name, value, slice(None))
+            if not self._net.compiled:  # created synapses take the numbers set before compile()
+                if np.ndim(values[name]) == 0 and not isinstance(values[name], RandomDistribution):
+                    self._creation_defaults[name] = value.item()
+                else:
+                    self._creation_defaults.pop(name, None)
             if name == "w" and np.ndim(values[name]) > 0:
                 self._single_weight = False
 
@@ -417,6 +427,19 @@ class Projection:
         self._check_connected()
         save_connectivity(self._current_connectivity(), filename)
 
+    def save(self, filename):
+        """Saves the synapses (ranks, weights, delays) and attribute values; the format
+        follows the extension (see :func:`annarray.save`)."""
+        from annarray.core.saving import save_projection
+
+        save_projection(self, filename)
+
+    def load(self, filename, pickle_encoding=None):
+        """Restores the synapses and values saved by :meth:`save` (see :func:`annarray.load`)."""
+        from annarray.core.saving import load_projection
+
+        load_projection(self, filename, pickle_encoding)
+
     def _current_connectivity(self):
         """The connectivity with the current weights and delays."""
         from dataclasses import replace
@@ -477,9 +500,18 @@ class Projection:
     # -- compilation ----------------------------------------------------------------------
     def _instantiate(self, code, backend, shared, delay_buffer, ops_class):
         """Moves the attributes to the backend and builds the step operations."""
+        from annarray import config
+
+        self._build_args = (code, backend, shared, delay_buffer, ops_class)
         self._runtime = ops_class(self, code, backend, shared, delay_buffer)
         self._state = self._runtime.state
         self._apply_learning_dt()
+        syn = self.synapse_type
+        if config.get_config("structural_plasticity") or syn._creating_rule or syn._pruning_rule:
+            from annarray.core.structural import StructuralPlasticity
+
+            self._structural = StructuralPlasticity(self, backend, shared)
+            self._attach_structural()
         # reset() restores the variables (parameters keep their values: no copy of the weights
         # of non-plastic projections is kept)
         self._reset_values = {n: backend.to_host(self._state[n]) for n in self.variables}
@@ -487,8 +519,78 @@ class Projection:
     def _psp_ops(self):
         return self._runtime.psp_ops
 
+    def _rebuild_runtime(self):
+        """Builds the step operations again from the current connectivity and host
+        attributes (after a structural change; see :mod:`annarray.core.structural`)."""
+        code, backend, shared, delay_buffer, ops_class = self._build_args
+        if self._structural is not None:  # its own stream: other objects' draws stay the same
+            shared = {**shared, "_seed_sequence": self._structural.seed_sequence}
+        self._runtime = ops_class(self, code, backend, shared, delay_buffer)
+        self._state = self._runtime.state
+        self._apply_learning_dt()
+        self._attach_structural()
+
+    def _attach_structural(self):
+        """Spiking projections with postsynaptic events run creating/pruning right after
+        those events (the reference's order), as the last of their ``post_ops``; dendrites
+        left without synapses are skipped by the transmission."""
+        from annarray.core.structural import skip_empty_dendrites
+
+        sp, runtime = self._structural, self._runtime
+        if sp is not None and sp.rules and runtime.events is not None and runtime.post_ops:
+            runtime.post_ops = list(runtime.post_ops) + [sp.step]
+        skip_empty_dendrites(runtime)  # pruning can leave dendrites without synapses
+
+    def _check_structural_allowed(self):
+        self._check_connected()
+        if self._net.compiled and getattr(self, "_build_args", None) is None:
+            raise NetworkError(
+                f"projection '{self.name}' ({type(self).__name__}) does not support structural plasticity")
+
+    def _structural_control(self, what):
+        from annarray.core.structural import require_enabled
+
+        if not self._net.compiled:
+            raise NetworkError(f"projection '{self.name}': {what} needs a compiled network; call compile() first")
+        require_enabled(what)
+        if self._structural is None:
+            raise NetworkError(
+                f"projection '{self.name}': its synapse defines no creating/pruning argument "
+                "(or this projection type does not support structural plasticity)")
+        return self._structural
+
+    def start_creating(self, period=None):
+        """Checks the synapse's ``creating`` condition every ``period`` ms (default: each
+        step) from now on; needs ``setup(structural_plasticity=True)``."""
+        self._structural_control("start_creating()").start("creating", period)
+
+    def stop_creating(self):
+        """Stops checking the ``creating`` condition."""
+        self._structural_control("stop_creating()").stop("creating")
+
+    def start_pruning(self, period=None):
+        """Checks the synapse's ``pruning`` condition every ``period`` ms (default: each
+        step) from now on; needs ``setup(structural_plasticity=True)``."""
+        self._structural_control("start_pruning()").start("pruning", period)
+
+    def stop_pruning(self):
+        """Stops checking the ``pruning`` condition."""
+        self._structural_control("stop_pruning()").stop("pruning")
+
     def _learning_ops(self):
-        """Learning operations for the plan, honouring enable/disable_learning(period, offset)."""
+        """Learning operations for the plan, honouring enable/disable_learning(period, offset),
+        then creating/pruning when started."""
+        return self._gated_learning_ops() + self._structural_ops()
+
+    def _structural_ops(self):
+        sp, runtime = self._structural, self._runtime
+        if sp is None or not sp.active:
+            return []
+        if runtime.events is not None and self._learning["enabled"] and sp.step in runtime.post_ops:
+            return []  # runs after the postsynaptic events (see _attach_structural)
+        return [sp.step]
+
+    def _gated_learning_ops(self):
         ops = self._runtime.learning_ops
         learning = self._learning
         if not ops or not learning["enabled"] or not self._net._learning_enabled:
@@ -514,4 +616,5 @@ class Projection:
             proj._state = {k: np.array(v) for k, v in self._state.items()}
             proj._storage_format = self._storage_format
             proj.connector_description = self.connector_description
+        proj._creation_defaults = dict(self._creation_defaults)
         return proj

@@ -2,7 +2,7 @@
 
 import logging
 
-from annarray.errors import ModelError
+from annarray.errors import InvalidConfiguration, ModelError
 from annarray.parser.declarations import Attribute, parse_attributes
 
 __all__ = ["Synapse", "OPERATIONS"]
@@ -27,6 +27,10 @@ class Synapse:
     :param pre_spike: spiking: statements run when the presynaptic neuron spikes.
     :param post_spike: spiking: statements run when the postsynaptic neuron spikes.
     :param functions: local functions, ``f(x) = expression`` lines.
+    :param creating: structural plasticity: ``'condition : proba = p, w = w0, d = delay'``,
+        when new synapses are created (see :mod:`annarray.core.structural`).
+    :param pruning: structural plasticity: ``'condition : proba = p'``, when synapses are
+        removed.
     """
 
     def __init__(self, parameters="", equations="", psp=None, operation="sum", pre_spike=None,
@@ -51,6 +55,22 @@ class Synapse:
         self.attributes = parse_attributes(self.parameters, self.equations, self.name, owner="synapse")
         if "w" not in self.attributes:  # every synapse has a weight
             self.attributes["w"] = Attribute("w", "parameter", "local", "double", 0.0, {})
+        self._creating_rule = self._structural_rule(creating, "creating")
+        self._pruning_rule = self._structural_rule(pruning, "pruning")
+
+    def _structural_rule(self, text, kind):
+        """The parsed ``creating=``/``pruning=`` argument (None when not given). As in the
+        reference, these arguments need ``setup(structural_plasticity=True)`` first."""
+        if text is None:
+            return None
+        from annarray import config
+        from annarray.parser.synapse import split_structural_rule
+
+        if not config.get_config("structural_plasticity"):
+            raise InvalidConfiguration(
+                f"{self.name}: {kind}= needs structural plasticity; call "
+                "setup(structural_plasticity=True) before defining the synapse")
+        return split_structural_rule(text, kind, self.name)
 
     @property
     def plastic(self):
