@@ -307,12 +307,14 @@ class Projection:
         prepared = {n: self._prepare(n, v) for n, v in values.items()}
         for name, value in prepared.items():
             self._store(name, value, slice(None))
+            # one number (not a list per dendrite, which may be ragged, nor a distribution)
+            number = np.isscalar(values[name]) or (isinstance(values[name], np.ndarray) and values[name].ndim == 0)
             if not self._net.compiled:  # created synapses take the numbers set before compile()
-                if np.ndim(values[name]) == 0 and not isinstance(values[name], RandomDistribution):
+                if number:
                     self._creation_defaults[name] = value.item()
                 else:
                     self._creation_defaults.pop(name, None)
-            if name == "w" and np.ndim(values[name]) > 0:
+            if name == "w" and not number:
                 self._single_weight = False
 
     def _prepare(self, name, value):

@@ -269,3 +269,12 @@ def test_pre_sum_in_psp_does_not_depend_on_creation_order(paradigm):
     ann.simulate(2)
     # reference (J10-12): pre.sum(exc) is the sum computed at the start of the same step
     np.testing.assert_allclose(out.sum("exc"), [3.0])
+
+
+def test_set_ragged_per_dendrite_lists(paradigm):
+    """Dendrites of different lengths take a list of lists of their own lengths."""
+    pre, post = _pops()
+    proj = ann.Projection(pre, post, "exc").connect_from_matrix([[1.0, None, 2.0], [None, None, -1.0]])
+    ann.compile()
+    proj.w = [[-x for x in d] for d in proj.w]
+    assert proj.w == [[-1.0, -2.0], [1.0]]
