@@ -215,13 +215,15 @@ class CPUBackend:
         and bound to ``args``: a no-argument call."""
         return cpu_jit.bind(cpu_jit.compile_function(source, name, self.jit_directory), args)
 
-    def spike_delivery(self):
-        """A call ``(g, row_of, post_table, w_table, ranks)`` adding, for each rank, its row
-        of weights ``w_table[row_of[rank]]`` to ``g`` at ``post_table[row_of[rank]]``; None
-        without the JIT."""
+    def spike_delivery(self, g, row_of, post_table, w_table):
+        """Calls ``deliver(ranks)`` adding, for each rank, its row of weights
+        ``w_table[row_of[rank]]`` to ``g`` at ``post_table[row_of[rank]]``, by the dtype of
+        ``ranks`` (int32 and int64, compiled now); None without the JIT."""
         if not self.jit_enabled():
             return None
-        return cpu_jit.compile_function(cpu_jit.DELIVER_SOURCE, "deliver", self.jit_directory)
+        func = cpu_jit.compile_function(cpu_jit.DELIVER_SOURCE, "deliver", self.jit_directory)
+        args = (g, row_of, post_table, w_table)
+        return {t: cpu_jit.bind(func, args, [np.zeros(1, dtype=t)]) for t in (np.int32, np.int64)}
 
     def elementwise_kernel(self, source, arg_names, arg_dtypes):
         """Builds the element-wise kernel for numexpr ``source`` (see :class:`ElementwiseKernel`)."""

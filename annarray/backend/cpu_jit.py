@@ -98,15 +98,17 @@ def _write_source(source, directory, digest):
     return path
 
 
-def bind(func, args):
-    """``func`` compiled for the types of ``args`` and bound to them: a no-argument call.
+def bind(func, args, later=()):
+    """``func`` compiled for the types of ``args`` (then of the examples ``later`` of the
+    arguments given at each call) and bound to ``args``.
 
-    The arrays must keep their identity and dtype for the life of the binding (the compiled
-    entry point does not check them again at each call).
+    The bound arrays must keep their identity and dtype for the life of the binding, and the
+    later arguments the types of their examples (the compiled entry point does not check
+    them again at each call).
     """
     numba = _numba[0]
     try:
-        entry = func.compile(tuple(numba.typeof(a) for a in args))
+        entry = func.compile(tuple(numba.typeof(a) for a in list(args) + list(later)))
     except Exception as err:
         raise CompilationError(f"the compiled loop could not be built: {err}") from err
     return partial(entry, *args)

@@ -62,6 +62,7 @@ class _DelayGroup:
     targets: object = None  # ... those neurons
     full: bool = False  # ... which are the whole population in rank order
     w_table: object = None  # fast delivery: weight of each table entry (0.0 as padding)
+    deliver: dict = None  # fast delivery by a compiled loop: rank dtype → call(ranks), or None
 
     def synapses(self, xp, ranks):
         if self.table is not None:
@@ -154,10 +155,8 @@ class SpikeEvents:
         if self.axon_program and depth > 1:
             self.axon_queue = SpikeQueue(ops.backend, ops.pre.size, depth)
         self.fast = self._fast_delivery_possible()
-        self._deliver = None  # compiled delivery loop (CPU JIT), used for fast delivery
         if self.fast:
             self._fill_tables()
-            self._deliver = ops.backend.spike_delivery()
 
     def _conductance(self):
         """The postsynaptic ``g_target`` array, when a statement increments it."""
@@ -193,6 +192,7 @@ class SpikeEvents:
             g.post_table = xp.where(valid, xp.take(self.post_of_syn, safe), 0).astype(
                 self.ops.backend.index_dtype(self.ops.post.size))
             g.w_table = xp.where(valid, xp.take(w, safe), 0.0).astype(w.dtype)
+            g.deliver = self.ops.backend.spike_delivery(self.conductance, g.row_of, g.post_table, g.w_table)
             # dense (all-to-all-like) groups: a column sum replaces the scatter-add
             first = g.post_table[0]  # the last row is padding (weights 0): not compared
             g.same_targets = bool(xp.all(valid[:-1])) and bool(xp.all(g.post_table[:-1] == first)) and \
@@ -267,12 +267,15 @@ class SpikeEvents:
         ranks, queue, add = self.ops.pre._spike_ranks, self.queue, self.ops.backend.scatter_add
         if queue is not None:
             queue.push(ranks)
-        deliver = self._deliver
         for group in self.groups:
             r = ranks if group.back == 0 else queue.row(group.back)
             if r.shape[0]:
-                if deliver is not None:
-                    deliver(self.conductance, group.row_of, group.post_table, group.w_table, r)
+                if group.deliver is not None:
+                    deliver = group.deliver.get(r.dtype.type)
+                    if deliver is None:
+                        group.deliver[np.int64](r.astype(np.int64))
+                    else:
+                        deliver(r)
                     continue
                 rows = group.row_of.take(r)
                 if group.same_targets:
