@@ -19,9 +19,11 @@ from annarray.core.connectivity import CSR, LILConnectivity
 from annarray.core.dendrite import Dendrite, IndividualSynapse
 from annarray.core.globals import Constant, add_function, functions
 from annarray.core.monitor import Monitor
+from annarray.core.monitor_list import MonitorList
 from annarray.core.network import Network
 from annarray.core.neuron import Neuron
 from annarray.core.parallel import parallel_run
+from annarray.core.parameters_io import load_parameter, load_parameters, save_parameters
 from annarray.core.population import IndividualNeuron, Population, PopulationView
 from annarray.core.projection import Projection
 from annarray.core.random import (
@@ -34,6 +36,8 @@ from annarray.core.random import (
                                   RandomDistribution,
                                   Uniform,
 )
+from annarray.core.report import report
+from annarray.core.saving import load, save
 from annarray.core.simulation import (
                                   clear,
                                   compile,
@@ -62,7 +66,6 @@ from annarray.core.spike_analysis import (
                                   raster_plot,
                                   smoothed_rate,
 )
-from annarray.core.report import report
 from annarray.core.synapse import Synapse
 from annarray.errors import AnnarrayError, InvalidConfiguration
 from annarray.inputs import (
@@ -106,7 +109,8 @@ __all__ = [
     "get_current_step", "set_current_step", "get_population", "populations", "projections",
     "monitors", "clear", "AnnarrayError", "InvalidConfiguration", "LeakyIntegrator",
     "Synapse", "Projection", "Dendrite", "IndividualSynapse", "CSR", "LILConnectivity",
-    "get_projection", "enable_learning", "disable_learning", "report",
+    "get_projection", "enable_learning", "disable_learning",
+    "report",
     "every", "enable_callbacks", "disable_callbacks", "clear_all_callbacks", "callbacks_enabled", "parallel_run",
     "DefaultRateCodedSynapse", "Hebb", "Oja", "IBCM", "DefaultSpikingSynapse", "STP", "STDP",
     "Izhikevich", "IF_curr_exp", "IF_cond_exp", "IF_curr_alpha", "IF_cond_alpha", "HH_cond_exp",
@@ -115,6 +119,7 @@ __all__ = [
     "HomogeneousCorrelatedSpikeTrains", "CurrentInjection", "DecodingProjection",
     "raster_plot", "histogram", "inter_spike_interval", "coefficient_of_variation", "population_rate",
     "smoothed_rate", "mean_fr",
+    "save", "load", "save_parameters", "load_parameters", "load_parameter", "MonitorList",
 ]
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
