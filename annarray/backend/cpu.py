@@ -234,10 +234,10 @@ class CPUBackend:
     def draw_op(self, rng, draw, out):
         """A no-argument call filling ``out`` with this step's values of ``draw`` (a
         :class:`~annarray.parser.items.RandomDraw`) from generator ``rng``."""
-        if draw.kind == "uniform":
-            return partial(rng.random, out=out)
+        if draw.kind == "uniform":  # NumPy draws float32 only when asked (precision='float')
+            return partial(rng.random, dtype=out.dtype, out=out)
         if draw.kind == "normal":
-            return partial(rng.standard_normal, out=out)
+            return partial(rng.standard_normal, dtype=out.dtype, out=out)
         method, args = getattr(rng, draw.kind), draw.args
 
         def draw_into():
