@@ -134,7 +134,7 @@ def population_step_source(step, arrays):
     head = [f"def population_step(n, {', '.join('a_' + a for a in args)}):"]
     head += [f"    s_{n} = a_{n}[()]" for n in names if n not in arrays]
     head += [f"    {var} = {text}" for text, var in body.hoisted.items()]
-    head += ["    k = 0", "    ka = 0", "    for i in range(n):"]
+    head += ["    k = 0", "    ka = 0", "    found = 0", "    for i in range(n):"]
     tail = ["    return k, ka"]
     return "\n".join(head + body.lines + tail) + "\n", args
 
@@ -144,13 +144,18 @@ def _spiking(body, step):
     spiking neurons are handled in a second pass over the flags."""
     body.kernel(step.spike)
     axon = step.axon_spike is not None
+    body.emit(f"found += l_{_SPIKED}")
     if step.refractory is not None and not axon:
         _count_down(body)
     body.emit("")
     body.indent -= 1
+    # without axonal spikes the second pass stops after the last spiking neuron
     body.emit("for i in range(n):")
     body.indent += 1
     body.loaded = set()
+    if not axon:
+        body.emit("if k == found:")
+        body.emit("    break")
 
     def on_spike():
         body.emit(f"l_{_SPIKED} = True")
