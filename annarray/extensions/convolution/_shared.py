@@ -12,6 +12,7 @@ plan's transmission stage), but
 """
 
 import logging
+from abc import ABCMeta, abstractmethod
 
 import numpy as np
 
@@ -48,7 +49,7 @@ def uniform_delay(delays, label):
     return float(delays)
 
 
-class SharedProjection(Projection):
+class SharedProjection(Projection, metaclass=ABCMeta):
     """Base of the projections applying one operation at every place of ``pre``.
 
     :param kind: class name used in messages.
@@ -95,8 +96,9 @@ class SharedProjection(Projection):
         self._connect_call = call
 
     # -- compilation ----------------------------------------------------------------------
-    def _reduction(self):  # pragma: no cover - defined by the subclasses
-        raise NotImplementedError
+    @abstractmethod
+    def _reduction(self):
+        """The :class:`~annarray.extensions.convolution._transmission.Reduction` of the class."""
 
     def _padding_value(self):
         return 0.0
