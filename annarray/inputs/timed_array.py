@@ -97,7 +97,25 @@ def _period_steps(period, dt, owner):
     return steps
 
 
-class TimedArray(Population):
+class _Periodic:
+    """The ``period`` property of the scheduled inputs: ms, -1 for no cycle; after compile it
+    is the period of the running :class:`_Schedule`."""
+
+    @property
+    def period(self):
+        if self._state is not None and self._machine is not None:
+            p = self._machine.period
+            return p * self._net.dt if p > -1 else -1.0
+        return self._period_ms
+
+    @period.setter
+    def period(self, value):
+        self._period_ms = _check_period(value, self._owner, self._net.dt if self._state is not None else None)
+        if self._machine is not None:
+            self._machine.period = _period_steps(self._period_ms, self._net.dt, self._owner)
+
+
+class TimedArray(_Periodic, Population):
     """A rate-coded population whose ``r`` follows a sequence of inputs.
 
     :param rates: the inputs: an array whose first axis is time (one row per change) and the
@@ -213,20 +231,6 @@ class TimedArray(Population):
             return
         self.update(self._rates, value, self._period_ms)
 
-    @property
-    def period(self):
-        """The period of the cycle (ms), -1 for none."""
-        if self._state is not None and self._machine is not None:
-            p = self._machine.period
-            return p * self._net.dt if p > -1 else -1.0
-        return self._period_ms
-
-    @period.setter
-    def period(self, value):
-        self._period_ms = _check_period(value, self._owner, self._net.dt if self._state is not None else None)
-        if self._machine is not None:
-            self._machine.period = _period_steps(self._period_ms, self._net.dt, self._owner)
-
     def _prepare(self, name, value, n):
         if name == "r":
             raise NetworkError(f"{self._owner}: r is set by the schedule; change the inputs with "
@@ -293,7 +297,7 @@ class TimedArray(Population):
         return copy_population_state(self, pop)
 
 
-class TimedPoissonPopulation(Population):
+class TimedPoissonPopulation(_Periodic, Population):
     """Poisson neurons whose rates change at scheduled times.
 
     :param geometry: number of neurons or a tuple of sizes.
@@ -371,20 +375,6 @@ class TimedPoissonPopulation(Population):
         self._schedule_ms = times
         if self._state is not None:
             self._load()
-
-    @property
-    def period(self):
-        """The period of the cycle (ms), -1 for none."""
-        if self._machine is not None:
-            p = self._machine.period
-            return p * self._net.dt if p > -1 else -1.0
-        return self._period_ms
-
-    @period.setter
-    def period(self, value):
-        self._period_ms = _check_period(value, self._owner, self._net.dt if self._state is not None else None)
-        if self._machine is not None:
-            self._machine.period = _period_steps(self._period_ms, self._net.dt, self._owner)
 
     def _load(self):
         dt = self._net.dt
