@@ -611,12 +611,16 @@ class Projection:
     def _copy(self, network):
         pre, post = network.get(self.pre), network.get(self.post)
         proj = Projection(pre, post, self.target, self.synapse_type, self.name, network=network)
+        return self._carry_synapses(proj)
+
+    def _carry_synapses(self, copy):
+        """Gives ``copy`` (a projection in another network) these synapses and their values."""
         if self._conn is not None:
-            proj._conn = self._conn
-            proj._delay_steps = self._delay_steps
-            proj._single_weight = self._single_weight
-            proj._state = {k: np.array(v) for k, v in self._state.items()}
-            proj._storage_format = self._storage_format
-            proj.connector_description = self.connector_description
-        proj._creation_defaults = dict(self._creation_defaults)
-        return proj
+            copy._conn = self._conn
+            copy._delay_steps = self._delay_steps
+            copy._single_weight = self._single_weight
+            copy._state = {k: np.array(v) for k, v in self._state.items()}
+            copy._storage_format = self._storage_format
+            copy.connector_description = self.connector_description
+        copy._creation_defaults = dict(self._creation_defaults)
+        return copy

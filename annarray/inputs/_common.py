@@ -130,11 +130,4 @@ def instantiate_direct(proj, backend, build_ops):
 
 def copy_projection_state(source, copy):
     """What ``Projection._copy`` carries over (the synapses), for the inputs' projections."""
-    if source._conn is not None:
-        copy._conn = source._conn
-        copy._delay_steps = source._delay_steps
-        copy._single_weight = source._single_weight
-        copy._state = {k: np.array(v) for k, v in source._state.items()}
-        copy._storage_format = source._storage_format
-        copy.connector_description = source.connector_description
-    return copy
+    return source._carry_synapses(copy)
