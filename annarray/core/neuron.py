@@ -65,11 +65,15 @@ class Neuron:
             self._add_spiking_attributes()
             self._check_refractory()
         elif "r" not in self.attributes:
-            raise ModelError(
-                "a rate-coded neuron must define the variable 'r' (its firing rate), "
-                "e.g. 'r = pos(v)' in equations=",
-                self.name,
-            )
+            self._missing_rate()
+
+    def _missing_rate(self):
+        """A rate-coded model without ``r``: refused (subclasses that supply one override it)."""
+        raise ModelError(
+            "a rate-coded neuron must define the variable 'r' (its firing rate), "
+            "e.g. 'r = pos(v)' in equations=",
+            self.name,
+        )
 
     def _add_spiking_attributes(self):
         """``r`` and the undeclared conductances ``g_<target>`` of a spiking neuron."""

@@ -40,17 +40,13 @@ class BoldModel(Neuron):
                  description=""):
         self._inputs = _as_names(inputs, "inputs", name)
         self._output = _as_names(output, "output", name)
-        try:
-            super().__init__(parameters=parameters, equations=equations, name=name,
-                             description=description)
-        except ModelError as err:
-            # Neuron() refuses rate-coded models without 'r' as its very last check; BOLD
-            # models get one instead (the reference adds it the same way)
-            if "must define the variable 'r'" not in str(err) or not hasattr(self, "attributes"):
-                raise
-            self.attributes["r"] = Attribute("r", "variable", "local", "double", 0.0, {})
+        super().__init__(parameters=parameters, equations=equations, name=name, description=description)
         self._check_names(equations)
         self._model_instantiated = False  # set by the BoldMonitor that uses it (reports)
+
+    def _missing_rate(self):
+        """BOLD models need no rate of their own: they get an unused ``r`` (as in the reference)."""
+        self.attributes["r"] = Attribute("r", "variable", "local", "double", 0.0, {})
 
     def _check_names(self, equations):
         for out in self._output:
