@@ -386,6 +386,13 @@ class Monitor:
     def recording(self):
         return self._recording
 
+    def save(self, filename, variables=None, keep=False, reshape=False, force_dict=False):
+        """Saves recorded variables to ``.npy`` (one variable) or ``.hdf5`` (see
+        :func:`annarray.core.monitor_list.save_monitor`)."""
+        from annarray.core.monitor_list import save_monitor
+
+        save_monitor(self, filename, variables, keep, reshape, force_dict)
+
     def get(self, variables=None, keep=False, reshape=False, force_dict=False):
         """Recorded values.
 

@@ -109,12 +109,3 @@ def save_monitor(monitor, filename, variables=None, keep=False, reshape=False, f
         raise NetworkError(f"Monitor.save(): the file must end with .hdf5 or .npy, got '{filename}'")
     if not keep:
         monitor.get(names, keep=False, force_dict=True)
-
-
-if "save" not in Monitor.__dict__:  # hook: Monitor.save (the reference's method)
-    def _monitor_save(self, filename, variables=None, keep=False, reshape=False, force_dict=False):
-        """Saves recorded variables to ``.npy`` (one variable) or ``.hdf5``; see
-        :func:`annarray.core.monitor_list.save_monitor`."""
-        save_monitor(self, filename, variables, keep, reshape, force_dict)
-
-    Monitor.save = _monitor_save

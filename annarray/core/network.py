@@ -500,6 +500,18 @@ class Network:
         seed = config.get_config("seed")
         return None if seed in (-1, None) else [seed, self.id]
 
+    def save(self, filename, populations=True, projections=True):
+        """Saves the state of this network (see :func:`annarray.save`)."""
+        from annarray.core.saving import network_description, write_state_file
+
+        write_state_file(filename, network_description(self, populations, projections))
+
+    def load(self, filename, populations=True, projections=True, pickle_encoding=None):
+        """Restores the state of this network (see :func:`annarray.load`)."""
+        from annarray.core.saving import load
+
+        load(filename, populations, projections, pickle_encoding, net_id=self.id)
+
     def reset(self, populations=True, projections=False, synapses=False, monitors=True):
         """Restores the state at compile time and sets the time back to 0."""
         if populations:

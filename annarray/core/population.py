@@ -328,6 +328,18 @@ class Population(_AttributeAccess):
     def is_enabled(self):
         return self.enabled
 
+    def save(self, filename):
+        """Saves the population's structure and attribute values (formats: :func:`annarray.save`)."""
+        from annarray.core.saving import save_population
+
+        save_population(self, filename)
+
+    def load(self, filename, pickle_encoding=None):
+        """Restores the state saved by :meth:`save`."""
+        from annarray.core.saving import load_population
+
+        load_population(self, filename, pickle_encoding)
+
     def reset(self, attributes=-1):
         """Restores attributes (all by default, or the listed names) to their values at compile time."""
         if self._state is None:

@@ -236,38 +236,3 @@ def _check_same_objects(kind, network_names, file_entries, source):
 
 
 # -- loose values (npz entries are arrays, MATLAB squeezes and pads) ----------------------
-
-
-# =========================================================================================
-# Methods of Population and Network (hooks: Population.save/load, Network.save/load)
-# =========================================================================================
-
-def _install_methods():
-    """Gives Population and Network their save()/load() methods (the reference's interface)."""
-    from annarray.core.network import Network
-    from annarray.core.population import Population
-
-    def pop_save(self, filename):
-        """Saves the population's structure and attribute values (see :func:`save`'s formats)."""
-        save_population(self, filename)
-
-    def pop_load(self, filename, pickle_encoding=None):
-        """Restores the state saved by :meth:`save`."""
-        load_population(self, filename, pickle_encoding)
-
-    def net_save(self, filename, populations=True, projections=True):
-        """Saves the state of this network (see :func:`annarray.save`)."""
-        write_state_file(filename, network_description(self, populations, projections))
-
-    def net_load(self, filename, populations=True, projections=True, pickle_encoding=None):
-        """Restores the state of this network (see :func:`annarray.load`)."""
-        load(filename, populations, projections, pickle_encoding, net_id=self.id)
-
-    for cls, methods in ((Population, {"save": pop_save, "load": pop_load}),
-                         (Network, {"save": net_save, "load": net_load})):
-        for name, func in methods.items():
-            if name not in cls.__dict__:
-                setattr(cls, name, func)
-
-
-_install_methods()
