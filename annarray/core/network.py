@@ -335,6 +335,8 @@ class Network:
         for proj in self.projections:  # postsynaptic events after the synaptic equations
             if proj._runtime.events is not None and proj._learning["enabled"]:
                 plan.extend(proj._runtime.post_ops)
+        for proj in self.projections:  # structural plasticity last, before recording
+            plan.extend(proj._structural_ops())
         for mon in self.monitors:
             if mon._recording:
                 plan.append(mon._record)

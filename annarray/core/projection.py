@@ -513,7 +513,6 @@ class Projection:
             from annarray.core.structural import StructuralPlasticity
 
             self._structural = StructuralPlasticity(self, backend, shared)
-            self._attach_structural()
         # reset() restores the variables (parameters keep their values: no copy of the weights
         # of non-plastic projections is kept)
         self._reset_values = {n: backend.to_host(self._state[n]) for n in self.variables}
@@ -530,18 +529,6 @@ class Projection:
         self._runtime = ops_class(self, code, backend, shared, delay_buffer)
         self._state = self._runtime.state
         self._apply_learning_dt()
-        self._attach_structural()
-
-    def _attach_structural(self):
-        """Spiking projections with postsynaptic events run creating/pruning right after
-        those events (the reference's order), as the last of their ``post_ops``; dendrites
-        left without synapses are skipped by the transmission."""
-        from annarray.core.structural import skip_empty_dendrites
-
-        sp, runtime = self._structural, self._runtime
-        if sp is not None and sp.rules and runtime.events is not None and runtime.post_ops:
-            runtime.post_ops = list(runtime.post_ops) + [sp.step]
-        skip_empty_dendrites(runtime)  # pruning can leave dendrites without synapses
 
     def _check_structural_allowed(self):
         self._check_connected()
@@ -580,19 +567,7 @@ class Projection:
         self._structural_control("stop_pruning()").stop("pruning")
 
     def _learning_ops(self):
-        """Learning operations for the plan, honouring enable/disable_learning(period, offset),
-        then creating/pruning when started."""
-        return self._gated_learning_ops() + self._structural_ops()
-
-    def _structural_ops(self):
-        sp, runtime = self._structural, self._runtime
-        if sp is None or not sp.active:
-            return []
-        if runtime.events is not None and self._learning["enabled"] and sp.step in runtime.post_ops:
-            return []  # runs after the postsynaptic events (see _attach_structural)
-        return [sp.step]
-
-    def _gated_learning_ops(self):
+        """Learning operations for the plan, honouring enable/disable_learning(period, offset)."""
         ops = self._runtime.learning_ops
         learning = self._learning
         if not ops or not learning["enabled"] or not self._net._learning_enabled:
@@ -607,6 +582,12 @@ class Projection:
                     op()
 
         return [gated]
+
+    def _structural_ops(self):
+        """Creating/pruning when started: at the end of the step, after the learning rules
+        and the postsynaptic events (the reference's order)."""
+        sp = self._structural
+        return [sp.step] if sp is not None and sp.active else []
 
     def _copy(self, network):
         pre, post = network.get(self.pre), network.get(self.post)

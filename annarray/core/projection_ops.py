@@ -245,14 +245,21 @@ class ProjectionOps:
         backend, xp = self.backend, self.xp
         psp, total = self.ns["_psp"], self._sum_array()
         op = self.code.operation
-        reduced = xp.empty(self.ndend, dtype=psp.dtype)
-        starts, ranks = self.starts, self.post_ranks
+        starts, ranks, lengths = self.starts, self.post_ranks, self.lengths
+        if lengths.size and lengths.min() == 0:
+            # dendrites left without synapses (pruning) add nothing; the segment reduction
+            # needs non-empty segments
+            full = np.flatnonzero(lengths > 0)
+            starts, ranks, lengths = starts[xp.asarray(full)], ranks[xp.asarray(full)], lengths[full]
+        reduced = xp.empty(lengths.size, dtype=psp.dtype)
         scale = None
         if op == "mean":
-            scale = xp.asarray((1.0 / self.lengths).astype(psp.dtype))
+            scale = xp.asarray((1.0 / lengths).astype(psp.dtype))
         reduce_kind = "sum" if op == "mean" else op
 
         def reduce():
+            if reduced.shape[0] == 0:
+                return
             backend.reduce_rows(reduce_kind, psp, starts, reduced)
             if scale is not None:
                 reduced[...] *= scale

@@ -43,7 +43,7 @@ from annarray.core.population import population_of
 from annarray.errors import InvalidConfiguration, NetworkError
 
 __all__ = ["require_enabled", "StructuralPlasticity", "create_synapses", "prune_synapses",
-           "apply_changes", "skip_empty_dendrites", "CREATING_BLOCK"]
+           "apply_changes", "CREATING_BLOCK"]
 
 logger = logging.getLogger(__name__)
 
@@ -511,37 +511,6 @@ def _new_delays(proj, remap, add_delay):
         return steps
     old = np.full(proj._conn.nb_synapses, steps, dtype=np.int64) if np.ndim(steps) == 0 else steps
     return remap.apply(old, add_delay)
-
-
-def skip_empty_dendrites(runtime):
-    """Per-dendrite reduction of the psp ('general' transmission: non-linear psp, max/min/
-    mean, non-uniform delays) over the dendrites that still have synapses: the backend's
-    segment reduction needs non-empty segments, and an empty dendrite adds nothing to
-    ``sum(target)``. (Stopgap: ProjectionOps._reduce_op could do this itself.)"""
-    code = runtime.code
-    general = code is not None and code.psp_mode and runtime.events is None and not (
-        code.psp_mode == "linear" and np.ndim(runtime._rows_back) == 0)
-    lengths = runtime.lengths
-    if not general or lengths.size == 0 or lengths.min() > 0:
-        return
-    xp, backend, conn = runtime.xp, runtime.backend, runtime.proj._conn
-    psp, total = runtime.ns["_psp"], runtime._sum_array()
-    full = np.flatnonzero(lengths > 0)
-    starts = xp.asarray(conn.indptr[:-1][full])
-    ranks = xp.asarray(conn.post_ranks[full])
-    reduced = xp.empty(full.size, dtype=psp.dtype)
-    op = code.operation
-    scale = xp.asarray((1.0 / lengths[full]).astype(psp.dtype)) if op == "mean" else None
-    kind = "sum" if op == "mean" else op
-
-    def reduce():
-        if full.size:
-            backend.reduce_rows(kind, psp, starts, reduced)
-            if scale is not None:
-                reduced[...] *= scale
-            total[ranks] += reduced
-
-    runtime.psp_ops[-1] = reduce
 
 
 def _carry_spikes(old, new, remap):
