@@ -84,7 +84,8 @@ class _Hoister:
 
     def lift(self, node):
         """``node`` as a hoisted variable when it is a scalar computation."""
-        if isinstance(node, (ast.Name, ast.Constant)) or not self.scalar(node):
+        literal = isinstance(node, ast.UnaryOp) and isinstance(node.operand, ast.Constant)  # -1.0
+        if isinstance(node, (ast.Name, ast.Constant)) or literal or not self.scalar(node):
             return node
         return ast.Name(self.hoist(ast.unparse(node)), ast.Load())
 
@@ -147,5 +148,6 @@ def scalar_expression(source, rename, is_scalar_name=None, hoist=None):
         raise CompilationError(f"kernel expression '{source}' is not valid: {err.msg}") from None
     body = _ToScalar(rename).visit(tree.body)
     if hoist is not None:
-        body = _Hoister(is_scalar_name, hoist).lift(_Hoister(is_scalar_name, hoist).visit(body))
+        hoister = _Hoister(is_scalar_name, hoist)
+        body = hoister.lift(hoister.visit(body))
     return ast.unparse(ast.fix_missing_locations(body))
