@@ -9,15 +9,17 @@ the maximal error of each method against ``1 - exp(-(t - 20)/tau)`` and writes
 Expected result: errors ordered explicit ≈ implicit (first order, ~2e-2) > midpoint
 (~1e-3) > rk4 (~1e-6); exponential is exact for this equation (~1e-15).
 
-    python examples/leaky_integrators.py [--duration MS] [-j N]
+    python examples/leaky_integrators.py [--duration MS] [--outdir DIR] [-j N]
 """
-
-import argparse
-import os
 
 import numpy as np
 
 import annarray as ann
+
+try:
+    from example_support import parse_args, pyplot, save_figure
+except ImportError:  # imported as examples.leaky_integrators (the tests)
+    from examples.example_support import parse_args, pyplot, save_figure
 
 METHODS = ("explicit", "midpoint", "rk4", "implicit", "exponential")
 
@@ -45,25 +47,22 @@ def build(duration):
     return {name: m.get() for name, m in monitors.items()}
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=float, default=100.0, help="simulated time (ms)")
-    args, _ = parser.parse_known_args()
+def main(argv=None):
+    """Runs the example; returns the key figures (max error per method, noisy mean rate)."""
+    args = parse_args(__doc__, argv, duration=100.0)
     data = build(args.duration)
     t = np.arange(1, int(args.duration) + 1) * 1.0  # the values recorded after each step
     exact = np.where(t > 20.0, 1.0 - np.exp(-(t - 20.0) / 10.0), 0.0)
+    figures = {}
     print(f"{'method':12s} max |v - exact|")
     for method in METHODS:
-        v = data[method]["v"][:, 0]
-        print(f"{method:12s} {np.max(np.abs(v - exact)):.3e}")
+        figures[method] = float(np.max(np.abs(data[method]["v"][:, 0] - exact)))
+        print(f"{method:12s} {figures[method]:.3e}")
     r = data["noisy"]["r"]
-    print(f"noisy LeakyIntegrator: mean rate over the last 20 ms = {r[-20:].mean():.3f} (expected ~1.0)")
+    figures["noisy_mean"] = float(r[-20:].mean())
+    print(f"noisy LeakyIntegrator: mean rate over the last 20 ms = {figures['noisy_mean']:.3f} (expected ~1.0)")
 
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
     ax1.plot(t, exact, "k-", lw=3, alpha=0.3, label="exact")
     for method in METHODS:
@@ -77,9 +76,8 @@ def main():
     ax2.set_ylabel("r (noisy LeakyIntegrator)")
     ax2.legend()
     fig.tight_layout()
-    out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "leaky_integrators.png")
-    fig.savefig(out, dpi=80)
-    print(f"figure written to {out}")
+    save_figure(fig, "leaky_integrators.png", args.outdir)
+    return figures
 
 
 if __name__ == "__main__":
