@@ -215,6 +215,16 @@ class CPUBackend:
         and bound to ``args``: a no-argument call."""
         return cpu_jit.bind(cpu_jit.compile_function(source, name, self.jit_directory), args)
 
+    def compiled_loop_function(self, source, name):
+        """Function ``name`` of Python ``source``, compiled (see :mod:`~annarray.backend.cpu_jit`),
+        to be bound with :meth:`bind_loop`."""
+        return cpu_jit.compile_function(source, name, self.jit_directory)
+
+    def bind_loop(self, func, args, later):
+        """``func`` bound to ``args``, compiled for the types of the examples ``later`` of the
+        arguments given at each call."""
+        return cpu_jit.bind(func, args, later)
+
     def spike_delivery(self, g, row_of, post_table, w_table):
         """Calls ``deliver(ranks)`` adding, for each rank, its row of weights
         ``w_table[row_of[rank]]`` to ``g`` at ``post_table[row_of[rank]]``, by the dtype of

@@ -50,13 +50,21 @@ class FusedStep:
 
 
 class _Body:
-    """Lines of the loop body; per-neuron values are read once into locals ``l_<name>``."""
+    """Lines of the loop body; per-element values are read once into locals ``l_<name>``.
 
-    def __init__(self, arrays):
+    :param arrays: names of the per-element arrays (``a_<name>``, indexed by ``index``).
+    :param index: the loop variable of the element.
+    :param indent: indentation level of the body (4 spaces each).
+    Names in :attr:`temps` are values computed in the body (locals ``l_<name>``, not stored).
+    """
+
+    def __init__(self, arrays, index="i", indent=2):
         self.arrays = arrays
+        self.index = index
         self.lines = []
         self.loaded = set()
-        self.indent = 2
+        self.temps = set()
+        self.indent = indent
         self.hoisted = {}  # text of a population-wide sub-expression → its variable
 
     def hoist(self, text):
@@ -70,16 +78,20 @@ class _Body:
     def load(self, names):
         for name in names:
             if name in self.arrays and name not in self.loaded:
-                self.emit(f"l_{name} = a_{name}[i]")
+                self.emit(f"l_{name} = a_{name}[{self.index}]")
                 self.loaded.add(name)
 
     def rename(self, names):
-        return {n: (f"l_{n}" if n in self.arrays else f"s_{n}") for n in names}
+        return {n: (f"l_{n}" if n in self.arrays or n in self.temps else f"s_{n}") for n in names}
 
     def assign(self, target, expression, store=True):
+        """``l_target = expression``, stored into ``a_target`` when ``store`` and it is an array
+        (any other target becomes a temporary of the body)."""
         self.emit(f"l_{target} = {expression}")
-        if store:
-            self.emit(f"a_{target}[i] = l_{target}")
+        if store and target in self.arrays:
+            self.emit(f"a_{target}[{self.index}] = l_{target}")
+        elif target not in self.arrays:
+            self.temps.add(target)
         self.loaded.add(target)
 
     def kernel(self, spec):

@@ -14,6 +14,7 @@ fan-out, not with the number of synapses. Event-driven ODEs are brought up to da
 same subsets with their exact solution over the time since each synapse's last event.
 """
 
+import logging
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,9 +22,11 @@ import numpy as np
 from annarray.codegen.code import Gather
 from annarray.codegen.kernel_cache import get_kernel
 from annarray.core.delays import SpikeQueue
-from annarray.errors import NetworkError
+from annarray.errors import CompilationError, NetworkError
 
 __all__ = ["SpikeEvents"]
+
+logger = logging.getLogger(__name__)
 
 _NEVER = -10000  # step of the "last event" of a synapse before its first (reference)
 
@@ -98,11 +101,8 @@ def _delay_groups(xp, indices, delays, pre_size):
         counts = np.bincount(indices[selected], minlength=pre_size)
         starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
         table, row_of = _padded(xp, order, counts, starts)
-        if table is not None:  # the segments are not needed: the table holds the synapses
-            groups.append(_DelayGroup(d - 1, None, None, None, table, row_of))
-            continue
         groups.append(_DelayGroup(d - 1, xp.asarray(starts.astype(np.int64)), xp.asarray(counts.astype(np.int64)),
-                                  xp.asarray(order.astype(np.int64))))
+                                  xp.asarray(order.astype(np.int64)), table, row_of))
     return groups
 
 
@@ -121,6 +121,15 @@ def _padded(xp, order, counts, starts):
     column = np.arange(order.size) - np.repeat(starts, counts)
     table[np.repeat(row_of, counts), column] = order
     return xp.asarray(table), xp.asarray(row_of)
+
+
+def _call(calls, ranks, now, ref):
+    """Calls the compiled loop of ``ranks``' dtype (converting to int64 if it has none)."""
+    call = calls.get(ranks.dtype.type)
+    if call is None:
+        call = calls.get(np.int64) or next(iter(calls.values()))
+        ranks = ranks.astype(next(t for t, c in calls.items() if c is call))
+    call(ranks, now, ref)
 
 
 class SpikeEvents:
@@ -157,6 +166,7 @@ class SpikeEvents:
         self.fast = self._fast_delivery_possible()
         if self.fast:
             self._fill_tables()
+        self.loops = {} if self.fast or not ops.backend.jit_enabled() else self._event_loops(code)
 
     def _conductance(self):
         """The postsynaptic ``g_target`` array, when a statement increments it."""
@@ -200,6 +210,82 @@ class SpikeEvents:
             if g.same_targets:
                 g.targets = first
                 g.full = bool(first.shape[0] == self.conductance.shape[0] and xp.all(first == xp.arange(first.shape[0])))
+
+    def _event_loops(self, code):
+        """Compiled loops of the event programs (see :mod:`annarray.codegen.jit_events`):
+        kind ('pre', 'axon', 'post') → one call per delay group (post: one call), each a dict
+        rank dtype → ``call(ranks, now, ref)``. Empty when a program cannot be compiled."""
+        from annarray.codegen.jit_events import EventLoop, event_loop_source
+
+        ops, xp = self.ops, self.xp
+        local = {n for n, a in ops.proj.synapse_type.attributes.items() if a.locality == "local"}
+        queued = np.int64  # ranks read back from a spike queue
+        pre_dtype, post_dtype = ops.pre._spike_buffer.dtype.type, ops.post._spike_buffer.dtype.type
+        loops = {}
+        try:
+            for kind, steps, program in (("pre", code.pre_event, self.pre_program),
+                                         ("axon", code.pre_axon_event, self.axon_program),
+                                         ("post", code.post_event, self.post_program)):
+                if not program:
+                    continue
+                aliases = {item[0].target: item[2] for item in program.items
+                           if not isinstance(item, Gather) and item[2] is not None}
+                loop = EventLoop(list(steps), local, aliases, "direct" if kind == "post" else "ordered",
+                                 self.last_event is not None, self._increments(program))
+                source, names = event_loop_source(loop)
+                if kind == "post":
+                    layout = self._post_segments()
+                    loops[kind] = [self._bind_loop(source, names, layout, {post_dtype})]
+                else:
+                    loops[kind] = [self._bind_loop(source, names, (g.starts, g.counts, g.order),
+                                                   {pre_dtype if g.back == 0 else queued}) for g in self.groups]
+        except CompilationError as err:
+            logger.info("projection '%s': no compiled event loops (%s); running NumPy kernels",
+                        ops.proj.name, err)
+            return {}
+        return loops
+
+    @staticmethod
+    def _increments(program):
+        return any(not isinstance(i, Gather) and i[0].target == "_g_inc" for i in program.items)
+
+    def _post_segments(self):
+        """First synapse and synapse count of each postsynaptic neuron's dendrite (0, 0 without one)."""
+        xp, has = self.xp, self.dendrite_of_post >= 0
+        dend = xp.where(has, self.dendrite_of_post, 0)
+        start = xp.where(has, self.dend_starts.take(dend), 0).astype(np.int64)
+        count = xp.where(has, self.dend_lengths.take(dend), 0).astype(np.int64)
+        return start, count
+
+    def _bind_loop(self, source, names, layout, rank_dtypes):
+        """The loop of ``source`` bound to its arrays, compiled for each rank dtype."""
+        ops = self.ops
+        fixed = dict(zip(("_seg_start", "_seg_count", "_seg_order"), layout))
+        fixed.update(_last_event=self.last_event, _g=self.conductance, _post_of_syn=self.post_of_syn,
+                     _pre_index=ops.indices, _event_dt=np.asarray(float(self.net.dt)))
+        if "_dend_of_syn" in names:
+            fixed["_dend_of_syn"] = ops._index("sg")
+        sources = {f"_src_{g.out}": self._gather_source(g) for g in ops.code.pre_event + ops.code.post_event
+                   + ops.code.pre_axon_event if isinstance(g, Gather)}
+        args = []
+        for name in names:
+            value = fixed.get(name, sources.get(name, ops.ns.get(name)))
+            if value is None or (name not in fixed and name not in sources and name not in ops.state
+                                 and getattr(value, "ndim", None) != 0):
+                raise CompilationError(f"'{name}' is not a per-synapse or projection-wide value")
+            args.append(value)
+        func = ops.backend.compiled_loop_function(source, "spike_event")
+        return {t: ops.backend.bind_loop(func, args, (np.zeros(1, dtype=t), 0, 0)) for t in rank_dtypes}
+
+    def _gather_source(self, g):
+        ops = self.ops
+        if g.kind == "pre":
+            return ops.pre._state[g.key]
+        if g.kind == "post":
+            return ops.post._state[g.key]
+        if g.kind == "sg":
+            return ops.state[g.key]
+        raise CompilationError(f"'{g.key}' cannot be read in a compiled spike event")
 
     def changed(self, name):
         """The user wrote ``name``: the weight tables of fast delivery are rebuilt."""
@@ -255,6 +341,8 @@ class SpikeEvents:
         """Propagates the spikes of the previous step (or of ``delay`` steps before)."""
         if self.fast:
             return self._fast_pre_event()
+        if self.loops:
+            return self._compiled_pre_event()
         syn = self._arrived(self.ops.pre._spike_ranks, self.queue)
         if syn is not None and self.pre_program:
             self._run(syn, self.pre_program, lag=1)
@@ -288,10 +376,28 @@ class SpikeEvents:
                     add(self.conductance, group.post_table.take(rows, axis=0).ravel(),
                         group.w_table.take(rows, axis=0).ravel())
 
+    def _compiled_pre_event(self):
+        step = self.net._step
+        for kind, ranks, queue in (("pre", self.ops.pre._spike_ranks, self.queue),
+                                   ("axon", self.ops.pre._axon_ranks, self.axon_queue)):
+            calls = self.loops.get(kind)
+            if calls is None:
+                continue
+            if queue is not None:
+                queue.push(ranks)
+            for group, call in zip(self.groups, calls):
+                r = ranks if group.back == 0 else queue.row(group.back)
+                if r.shape[0]:
+                    _call(call, r, step, step - 1)
+
     def post_event(self):
         """Runs ``post_spike`` on the synapses of the postsynaptic neurons that spiked."""
         ranks = self.ops.post._spike_ranks
         if ranks.shape[0] == 0 or not self.post_program:
+            return
+        if self.loops:
+            step = self.net._step
+            _call(self.loops["post"][0], ranks, step, step)
             return
         dend = self.dendrite_of_post[ranks]
         dend = dend[dend >= 0]

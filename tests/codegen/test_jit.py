@@ -54,15 +54,22 @@ def test_population_wide_factors_are_computed_once():
 
 
 def run(build, jit, steps=300):
-    """Spikes (step, rank) and final state of the network ``build()`` makes, on one kernel kind."""
+    """Spikes (step, rank) and final state of the network ``build()`` makes, on one kernel
+    kind. ``build`` returns ``(population, variables)``, or ``(population, variables,
+    projection, synaptic variables)``."""
     ann.clear()
     ann.setup(dt=0.1, seed=3, jit=jit)
-    pop, variables = build()
+    pop, variables, *plastic = build()
     mon = ann.Monitor(pop, "spike")
     ann.compile()
     ann.simulate(steps * 0.1)
     spikes = sorted((int(round(t)), r) for r, ts in mon.get("spike").items() for t in ts)
-    return spikes, {v: np.array(pop.get(v), dtype=float) for v in variables}
+    state = {v: np.array(pop.get(v), dtype=float) for v in variables}
+    if plastic:
+        proj, syn_variables = plastic
+        assert bool(proj._runtime.events.loops) == jit  # the events ran as compiled loops (or not)
+        state.update({f"proj.{v}": np.concatenate([np.ravel(d.get(v)) for d in proj.dendrites]) for v in syn_variables})
+    return spikes, state
 
 
 def assert_same(build):
@@ -117,6 +124,77 @@ def test_built_in_models_with_synaptic_input(model):
         proj = ann.Projection(pop, pop, "exc")
         proj.connect_fixed_probability(0.2, 0.05, delays=ann.DiscreteUniform(1, 4) if model == "Izhikevich" else 0.0)
         return pop, ["v"]
+
+    assert_same(build)
+
+
+STDP_TRACES = dict(
+    parameters="""
+        tau_plus = 20.0 : projection
+        tau_minus = 20.0 : projection
+        A = 0.02 : projection
+        w_max = 1.0 : projection
+        c = 1.0
+    """,
+    equations="""
+        tau_plus * dx/dt = -x : event-driven
+        tau_minus * dy/dt = -y : event-driven
+    """,
+    pre_spike="""
+        g_target += c * w
+        x += A
+        w = clip(w - y + 0.001 * pre.v, 0.0, w_max)
+    """,
+    post_spike="""
+        y += A
+        w = clip(w + x * (1.0 - post.v), 0.0, w_max)
+    """,
+)
+
+
+def driven_population(n, current):
+    neuron = ann.Neuron(
+        parameters="tau = 10.0\nI = 1.0",
+        equations="tau * dv/dt = -v + I + g_exc",
+        spike="v > 1.0", reset="v = 0.0", refractory=1.0,
+    )
+    pop = ann.Population(n, neuron)
+    pop.I = current
+    return pop
+
+
+@pytest.mark.parametrize("delays", [1.0, "non-uniform"])
+def test_spike_events_with_event_driven_traces_and_neuron_values(delays):
+    """pre_spike and post_spike programs (traces decayed over the time since each synapse's
+    last event, pre/post neuron values, conductance increments) as compiled event loops."""
+    def build():
+        inputs = driven_population(30, np.linspace(1.05, 2.5, 30))
+        pop = driven_population(10, np.linspace(1.05, 1.5, 10))
+        proj = ann.Projection(inputs, pop, "exc", synapse=ann.Synapse(**STDP_TRACES))
+        proj.connect_fixed_probability(
+            0.6, ann.Uniform(0.0, 0.5), delays=ann.DiscreteUniform(0.1, 2.0) if delays != 1.0 else delays)
+        proj.c = 0.8
+        return pop, ["v"], proj, ["w", "x", "y"]
+
+    assert_same(build)
+
+
+def test_axonal_spike_events():
+    """pre_axon_spike statements run on the axonal spikes, through their own compiled loop."""
+    def build():
+        neuron = ann.Neuron(
+            parameters="tau = 10.0\nI = 2.0",
+            equations="tau * dv/dt = -v + I",
+            spike="v > 1.0", reset="v = 0.0",
+            axon_spike="v > 0.7", axon_reset="v += 0.0",
+        )
+        inputs = ann.Population(20, neuron)
+        inputs.I = np.linspace(1.2, 3.0, 20)
+        pop = driven_population(5, 1.1)
+        synapse = ann.Synapse(parameters="k = 0.1", pre_spike="g_target += w", pre_axon_spike="w += k")
+        proj = ann.Projection(inputs, pop, "exc", synapse=synapse)
+        proj.connect_all_to_all(0.05)
+        return pop, ["v"], proj, ["w"]
 
     assert_same(build)
 
