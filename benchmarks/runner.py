@@ -82,7 +82,7 @@ __all__ = ["main"]
 
 _DEFAULT_OUT = os.path.join(REPO, "benchmarks", "results", "run.json")
 _DEFAULT_REFERENCE = "/work/shared/tools/reference-sim"
-MODEL_NAMES = ("coba", "cuba", "izhikevich", "rate1", "rate10")
+MODEL_NAMES = ("coba", "cuba", "izhikevich", "rate1", "rate10", "stdp")
 SIMULATORS = ("annarray", "ANNarchy")
 
 

@@ -16,6 +16,8 @@ Models (``MODELS``: the runner's name -> module and fixed parameters):
   inh), all-to-all, noisy input, dt 1 ms, 1 s.
 * ``rate1``, ``rate10``: 10,000 ``LeakyIntegrator`` neurons (8000 exc, 2000 inh) with random
   connectivity of 1 % and 10 %, dt 1 ms, 1 s.
+* ``stdp``: Song, Miller & Abbott (2000): 1000 Poisson inputs (10 Hz) onto 100 IF neurons,
+  all-to-all with additive STDP (100,000 plastic synapses), dt 0.1 ms, 1 s.
 """
 
 import dataclasses
@@ -50,6 +52,7 @@ MODELS = {
     "izhikevich": ("benchmarks.models.izhikevich", {}),
     "rate1": ("benchmarks.models.rate_network", {"probability": 0.01}),
     "rate10": ("benchmarks.models.rate_network", {"probability": 0.1}),
+    "stdp": ("benchmarks.models.stdp", {}),
 }
 
 
