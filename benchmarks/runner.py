@@ -76,6 +76,7 @@ import sys
 import tempfile
 import time
 
+from benchmarks.brian2_models import MODELS as BRIAN2_MODELS
 from benchmarks.common import REPO, emit, median, new_results, run_child, stats, write_results
 
 __all__ = ["main"]
@@ -83,7 +84,10 @@ __all__ = ["main"]
 _DEFAULT_OUT = os.path.join(REPO, "benchmarks", "results", "run.json")
 _DEFAULT_REFERENCE = "/work/shared/tools/reference-sim"
 MODEL_NAMES = ("coba", "cuba", "izhikevich", "rate1", "rate10", "stdp")
-SIMULATORS = ("annarray", "ANNarchy")
+SIMULATORS = ("annarray", "ANNarchy", "brian2", "brian2-cython")
+DEFAULT_SIMULATORS = ("annarray", "ANNarchy")
+#: Brian2 runtimes: simulator name → code generation target (models in benchmarks.brian2_models)
+BRIAN2_TARGETS = {"brian2": "numpy", "brian2-cython": "cython"}
 
 
 # ---------------------------------------------------------------------------------------
@@ -92,6 +96,8 @@ SIMULATORS = ("annarray", "ANNarchy")
 
 
 def child(args):
+    if args.simulator in BRIAN2_TARGETS:
+        return brian2_child(args)
     import numpy as np
 
     from benchmarks.models import MODELS, build_model
@@ -150,6 +156,56 @@ def child(args):
         result["mean_r"] = float(r.mean())
         result["max_r"] = float(r.max())
     result["finite"] = bool(np.all(np.isfinite(np.asarray(pop.r, dtype=float))))
+    emit(result)
+    return 0
+
+
+def brian2_child(args):
+    """The child of a Brian2 case: build (objects), compile (``run(0 ms)``: Brian2 generates
+    and, with Cython, compiles its code objects there), simulate; then the activity check."""
+    import brian2 as b2
+    import numpy as np
+
+    from benchmarks.brian2_models import build
+
+    b2.prefs.codegen.runtime.cython.cache_dir = os.path.join(args.dir, "cython")
+    b2.set_device("runtime")
+    t = time.perf_counter()
+    model = build(args.model, BRIAN2_TARGETS[args.simulator], args.seed)
+    build_s = time.perf_counter() - t
+    t = time.perf_counter()
+    model.net.run(0 * b2.ms)
+    compile_s = time.perf_counter() - t
+    dt = float(b2.defaultclock.dt / b2.ms)
+    steps = int(round(model.duration / dt))
+    cpu0 = _cpu_counters()
+    t = time.perf_counter()
+    model.net.run(model.duration * b2.ms)
+    simulate_s = time.perf_counter() - t
+    cpu1 = _cpu_counters()
+    n = len(model.group)
+    result = {
+        "model": args.model, "model_module": "benchmarks.brian2_models", "description": model.description,
+        "simulator": args.simulator, "simulator_version": f"{b2.__version__} ({BRIAN2_TARGETS[args.simulator]})",
+        "threads": args.nthreads, "seed": args.seed, "neurons": n,
+        "synapses": int(sum(len(s) for s in model.synapses)), "dt_ms": dt, "duration_ms": float(model.duration),
+        "steps": steps, "build_s": build_s, "compile_s": compile_s, "simulate_s": simulate_s,
+        "us_per_step": simulate_s / steps * 1e6, "realtime_factor": model.duration / 1000.0 / simulate_s,
+        "spiking": model.spiking, "python_path": os.path.dirname(os.path.dirname(os.path.abspath(b2.__file__))),
+    }
+    result.update(_cpu_use(cpu0, cpu1, simulate_s))
+    if model.spiking:
+        monitor = b2.SpikeMonitor(model.group)
+        model.net.add(monitor)
+        t = time.perf_counter()
+        model.net.run(model.duration * b2.ms)
+        result["check_simulate_s"] = time.perf_counter() - t
+        result["mean_rate_hz"] = float(monitor.num_spikes) / n / (model.duration / 1000.0)
+        result["rate_window_ms"] = [float(model.duration), 2.0 * float(model.duration)]
+        result["finite"] = bool(np.all(np.isfinite(np.asarray(model.group.v))))
+    else:
+        r = np.asarray(model.group.r, dtype=float)
+        result.update(mean_r=float(r.mean()), max_r=float(r.max()), finite=bool(np.all(np.isfinite(r))))
     emit(result)
     return 0
 
@@ -234,16 +290,27 @@ def _case_dir(work, model, simulator, threads, repeat, cold_always):
     return os.path.join(work, name)
 
 
+def _runs(simulator, model, threads, opts):
+    """Whether the case is run: Brian2 has its own models only, and its runtimes use one
+    thread (run with the first thread count; its figures serve every row of the model)."""
+    if simulator in BRIAN2_TARGETS:
+        return model in BRIAN2_MODELS and threads == opts.threads[0]
+    return True
+
+
 def run_cases(opts, work, snapshot):
     """Runs every case ``repeats`` times, interleaved; returns the raw results per case and
     the discarded (disturbed) attempts."""
     raw, discarded = {}, []
-    total = opts.repeats * len(opts.models) * len(opts.threads) * len(opts.simulators)
+    total = opts.repeats * sum(_runs(s, m, t, opts) for m in opts.models for t in opts.threads
+                               for s in opts.simulators)
     done = 0
     for repeat in range(opts.repeats):
         for model in opts.models:
             for threads in opts.threads:
                 for simulator in opts.simulators:
+                    if not _runs(simulator, model, threads, opts):
+                        continue
                     case_dir = _case_dir(work, model, simulator, threads, repeat, opts.cold_always)
                     cold = not os.path.isdir(case_dir)
                     done += 1
@@ -258,6 +325,8 @@ def run_cases(opts, work, snapshot):
                               f"{f', retry {attempt}' if attempt else ''}) ...", end=" ", flush=True)
                         if simulator == "annarray":
                             r = _run_with(sys.executable, argv, case_dir, opts.timeout, path=[snapshot])
+                        elif simulator in BRIAN2_TARGETS:
+                            r = _run_with(opts.brian2_python, argv, case_dir, opts.timeout)
                         else:
                             r = _run_with(opts.reference, argv, case_dir, opts.timeout)
                         r.update(repeat=repeat, cold_compile=cold, attempt=attempt)
@@ -286,6 +355,8 @@ def summarise(raw, opts):
         for threads in opts.threads:
             by_sim = {}
             for simulator in opts.simulators:
+                if not _runs(simulator, model, threads, opts):
+                    continue
                 runs = raw.get((model, threads, simulator), [])
                 ok = [r for r in runs if "error" not in r]
                 row = {"model": model, "threads": threads, "simulator": simulator,
@@ -330,6 +401,11 @@ def summarise(raw, opts):
             if ann and ref and ann.get("runs_ok") and ref.get("runs_ok"):
                 ann["ratio_to_reference"] = _ratios(ann, ref, raw[(model, threads, "annarray")],
                                                     raw[(model, threads, "ANNarchy")])
+            for peer in BRIAN2_TARGETS:
+                row = next((r for r in rows if r["model"] == model and r["simulator"] == peer), None)
+                if ann and ann.get("runs_ok") and row and row.get("runs_ok"):
+                    ann[f"ratio_to_{peer}"] = {key: _ratio(ann[key]["median"], row[key]["median"])
+                                               for key in ("simulate_s", "compile_cold_s", "build_compile_cold_s")}
     return rows
 
 
@@ -397,6 +473,12 @@ def print_table(rows, opts, results):
           " cold compile (same thread count; < 1: annarray faster);")
     print(f"  dist: runs kept although other processes used > {opts.max_foreign} CPU during their timed simulate"
           f" (after {opts.retries} retries);")
+    peers = [(row, peer, row[f"ratio_to_{peer}"]) for row in rows for peer in BRIAN2_TARGETS
+             if f"ratio_to_{peer}" in row]
+    for row, peer, ratio in peers:
+        print(f"  annarray / {peer} ({BRIAN2_TARGETS[peer]} runtime, 1 thread), {row['model']} -j {row['threads']}:"
+              f" simulate {_fmt(ratio['simulate_s'], '.3f', 6)}, build + cold compile"
+              f" {_fmt(ratio['build_compile_cold_s'], '.3f', 6)}")
     snap = results.get("annarray_snapshot", {})
     changes = snap.get("working_tree_changes")
     print(f"  annarray: snapshot {snap.get('sha256')} of the working tree at the start, git {results.get('git_commit')}"
@@ -429,7 +511,12 @@ def _parse(argv):
         description="the reference's benchmark models on annarray and ANNarchy (see the module docstring)",
     )
     p.add_argument("--models", default=",".join(MODEL_NAMES), help="comma-separated (default %(default)s)")
-    p.add_argument("--simulators", default=",".join(SIMULATORS), help="comma-separated (default %(default)s)")
+    p.add_argument("--simulators", default=",".join(DEFAULT_SIMULATORS),
+                   help=f"comma-separated, of {', '.join(SIMULATORS)} (default %(default)s; the Brian2"
+                        f" runtimes run {', '.join(BRIAN2_MODELS)} only)")
+    p.add_argument("--brian2-python", default=os.environ.get("ANNARRAY_BRIAN2_PYTHON", sys.executable),
+                   help="interpreter with Brian2 installed (default: this one; environment variable"
+                        " ANNARRAY_BRIAN2_PYTHON)")
     p.add_argument("-j", "--threads", default="1", help="num_threads values, comma-separated (default 1)")
     p.add_argument("--repeats", type=int, default=3, help="interleaved repeats (default 3)")
     p.add_argument("--seed", type=int, default=42, help="setup(seed=...) of every run (default 42)")
