@@ -21,6 +21,7 @@ SUITES = {
     "foundation": "benchmarks.foundation",
     "projections": "benchmarks.projections",
     "run": "benchmarks.runner",
+    "scaling": "benchmarks.scaling",
 }
 
 __all__ = ["SUITES"]

@@ -105,7 +105,7 @@ def child(args):
     sim = importlib.import_module(args.simulator)
     t = time.perf_counter()
     sim.setup(num_threads=args.nthreads, seed=args.seed)
-    model = build_model(args.model, sim)
+    model = build_model(args.model, sim, **_model_params(args.params))
     build_s = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -158,6 +158,16 @@ def child(args):
     result["finite"] = bool(np.all(np.isfinite(np.asarray(pop.r, dtype=float))))
     emit(result)
     return 0
+
+
+def _model_params(text):
+    """``'n=1000,probability=0.08'`` → ``{'n': 1000, 'probability': 0.08}`` (the scaling sweep)."""
+    params = {}
+    for item in (text or "").split(","):
+        if item:
+            key, value = item.split("=", 1)
+            params[key] = int(value) if value.lstrip("-").isdigit() else float(value)
+    return params
 
 
 def brian2_child(args):
@@ -542,6 +552,7 @@ def _parse(argv):
     p.add_argument("--simulator", choices=SIMULATORS, help=argparse.SUPPRESS)
     p.add_argument("--nthreads", type=int, default=1, help=argparse.SUPPRESS)
     p.add_argument("--dir", help=argparse.SUPPRESS)
+    p.add_argument("--params", default="", help=argparse.SUPPRESS)
     opts = p.parse_args(argv)
     if opts.child:
         return opts

@@ -548,7 +548,8 @@ class Population(_AttributeAccess):
         ops = [backend.draw_op(self._rng, d, ns[d.name]) for d in code.random_draws]
         self._global_ops = [self._global_op(g, backend, ns) for g in code.global_ops]
         if code.spike is None:
-            return ops + [self._kernel_op(k, backend, ns) for k in code.update]
+            fused = self._fused_rate_ops(code, backend, ns) if backend.jit_enabled() else None
+            return ops + (fused if fused is not None else [self._kernel_op(k, backend, ns) for k in code.update])
         refractory = "_refractory_remaining" in ns
         update = code.update_refractory if refractory else code.update
         fused = self._fused_ops(code, update, backend, ns, refractory) if backend.jit_enabled() else None
@@ -567,24 +568,19 @@ class Population(_AttributeAccess):
         over the neurons (see :mod:`annarray.codegen.jit_population`), or None if it cannot
         be built. Kernels up to the last one writing a population-wide value run before it,
         as separate kernels."""
-        from annarray.codegen.jit_population import FusedStep, population_step_source
+        from annarray.codegen.jit_population import FusedStep
 
-        split = max((k + 1 for k, spec in enumerate(update) if ns[spec.target].ndim == 0), default=0)
-        before = [self._kernel_op(k, backend, ns) for k in update[:split]]
+        before, update = self._split_update(update, backend, ns)
         period = None
         if refractory:
             period = "period" if "_refractory" in ns else code.refractory[1]
         axon = code.axon_spike_refractory if refractory else code.axon_spike
-        step = FusedStep(update[split:], list(code.conductances), code.spike_refractory if refractory else code.spike,
+        step = FusedStep(update, list(code.conductances), code.spike_refractory if refractory else code.spike,
                          list(code.reset), axon, list(code.axon_reset), period, self._net.dt)
-        arrays = {name for name, a in ns.items() if getattr(a, "ndim", None) == 1}
-        source, args = population_step_source(step, arrays)
         spikes, axon_spikes = self._spike_buffer, self._axon_buffer
         buffers = {"_ranks_out": spikes, "_axon_out": spikes if axon_spikes is None else axon_spikes}
-        try:
-            loop = backend.compiled_loop(source, "population_step", [self.size] + [buffers.get(a, ns.get(a)) for a in args])
-        except CompilationError as err:
-            logger.info("population '%s': no compiled loop (%s); running NumPy kernels", self.name, err)
+        loop = self._compiled_step(step, backend, ns, buffers)
+        if loop is None:
             return None
 
         def fused_step():
@@ -596,6 +592,36 @@ class Population(_AttributeAccess):
                 self._axon_count = ka
 
         return before + [fused_step]
+
+    def _fused_rate_ops(self, code, backend, ns):
+        """The update kernels of a rate-coded population as one compiled loop over the
+        neurons (after the kernels writing population-wide values), or None."""
+        from annarray.codegen.jit_population import FusedStep
+
+        before, update = self._split_update(code.update, backend, ns)
+        if not update:
+            return None
+        loop = self._compiled_step(FusedStep(update), backend, ns, {})
+        return None if loop is None else before + [loop]
+
+    def _split_update(self, update, backend, ns):
+        """(kernel ops run before the loop, kernels of the loop): kernels up to the last one
+        writing a population-wide value run as separate kernels first."""
+        split = max((k + 1 for k, spec in enumerate(update) if ns[spec.target].ndim == 0), default=0)
+        return [self._kernel_op(k, backend, ns) for k in update[:split]], update[split:]
+
+    def _compiled_step(self, step, backend, ns, buffers):
+        """The compiled loop of :class:`~annarray.codegen.jit_population.FusedStep` ``step``
+        bound to the arrays (``buffers``: output arrays by name), or None if it cannot be built."""
+        from annarray.codegen.jit_population import population_step_source
+
+        arrays = {name for name, a in ns.items() if getattr(a, "ndim", None) == 1}
+        source, args = population_step_source(step, arrays)
+        try:
+            return backend.compiled_loop(source, "population_step", [self.size] + [buffers.get(a, ns.get(a)) for a in args])
+        except CompilationError as err:
+            logger.info("population '%s': no compiled loop (%s); running NumPy kernels", self.name, err)
+            return None
 
     def _spike_op(self, code, backend, ns, refractory):
         """One step of spike emission: condition, ranks, reset, time of the spikes, axonal
