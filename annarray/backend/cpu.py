@@ -225,15 +225,16 @@ class CPUBackend:
         arguments given at each call."""
         return cpu_jit.bind(func, args, later)
 
-    def spike_delivery(self, g, row_of, post_table, w_table):
+    def spike_delivery(self, g, row_of, post_table, w_table, rank_dtypes=(np.int32, np.int64)):
         """Calls ``deliver(ranks)`` adding, for each rank, its row of weights
         ``w_table[row_of[rank]]`` to ``g`` at ``post_table[row_of[rank]]``, by the dtype of
-        ``ranks`` (int32 and int64, compiled now); None without the JIT."""
+        ``ranks`` (each of ``rank_dtypes``, compiled now); None without the JIT."""
         if not self.jit_enabled():
             return None
-        func = cpu_jit.compile_function(cpu_jit.DELIVER_SOURCE, "deliver", self.jit_directory)
+        directory = cpu_jit.library_directory() or self.jit_directory
+        func = cpu_jit.compile_function(cpu_jit.DELIVER_SOURCE, "deliver", directory)
         args = (g, row_of, post_table, w_table)
-        return {t: cpu_jit.bind(func, args, [np.zeros(1, dtype=t)]) for t in (np.int32, np.int64)}
+        return {t: cpu_jit.bind(func, args, [np.zeros(1, dtype=t)]) for t in rank_dtypes}
 
     def elementwise_kernel(self, source, arg_names, arg_dtypes):
         """Builds the element-wise kernel for numexpr ``source`` (see :class:`ElementwiseKernel`)."""

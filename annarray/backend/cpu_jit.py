@@ -11,6 +11,8 @@ Cache keyed on source: compiled functions stay in memory for the process (identi
 is compiled once) and, when a compile directory is given, their source is written to
 ``<directory>/jit/<hash>.py`` so that numba keeps the machine code next to it
 (``__pycache__``) and a later run of an unchanged model loads it instead of compiling.
+Loops that do not depend on the model (spike delivery) are cached once per machine and
+user (:func:`library_directory`).
 """
 
 import hashlib
@@ -23,7 +25,7 @@ from functools import partial
 
 from annarray.errors import CompilationError
 
-__all__ = ["available", "compile_function", "bind", "DELIVER_SOURCE"]
+__all__ = ["available", "compile_function", "bind", "library_directory", "DELIVER_SOURCE"]
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +98,22 @@ def _write_source(source, directory, digest):
         logger.warning("could not write the JIT cache in %s (%s): compiling in memory", directory, err)
         return None
     return path
+
+
+def library_directory():
+    """Folder of the compiled model-independent loops (:data:`DELIVER_SOURCE`): compiled
+    once per machine and user, as a library's own code is, instead of once per compile
+    directory. ``$ANNARRAY_CACHE_DIR``, else ``$XDG_CACHE_HOME/annarray/jit`` (by default
+    ``~/.cache/annarray/jit``); None when it cannot be created (then in memory only)."""
+    root = os.environ.get("ANNARRAY_CACHE_DIR")
+    if not root:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        root = os.path.join(base, "annarray", "jit")
+    try:
+        os.makedirs(root, exist_ok=True)
+    except OSError:
+        return None
+    return root if os.access(root, os.W_OK) else None
 
 
 def bind(func, args, later=()):

@@ -583,13 +583,15 @@ class Population(_AttributeAccess):
         if loop is None:
             return None
 
+        attributes = self.__dict__  # set directly: the class's __setattr__ costs a Python call
+
         def fused_step():
             k, ka = loop()
-            self._spike_ranks = spikes[:k].copy()
-            self._spike_count = k
+            attributes["_spike_ranks"] = spikes[:k].copy()
+            attributes["_spike_count"] = k
             if axon_spikes is not None:
-                self._axon_ranks = axon_spikes[:ka].copy()
-                self._axon_count = ka
+                attributes["_axon_ranks"] = axon_spikes[:ka].copy()
+                attributes["_axon_count"] = ka
 
         return before + [fused_step]
 

@@ -202,7 +202,8 @@ class SpikeEvents:
             g.post_table = xp.where(valid, xp.take(self.post_of_syn, safe), 0).astype(
                 self.ops.backend.index_dtype(self.ops.post.size))
             g.w_table = xp.where(valid, xp.take(w, safe), 0.0).astype(w.dtype)
-            g.deliver = self.ops.backend.spike_delivery(self.conductance, g.row_of, g.post_table, g.w_table)
+            ranks = self.ops.pre._spike_buffer.dtype.type if g.back == 0 else np.int64  # queued: int64
+            g.deliver = self.ops.backend.spike_delivery(self.conductance, g.row_of, g.post_table, g.w_table, (ranks,))
             # dense (all-to-all-like) groups: a column sum replaces the scatter-add
             first = g.post_table[0]  # the last row is padding (weights 0): not compared
             g.same_targets = bool(xp.all(valid[:-1])) and bool(xp.all(g.post_table[:-1] == first)) and \
@@ -361,9 +362,9 @@ class SpikeEvents:
                 if group.deliver is not None:
                     deliver = group.deliver.get(r.dtype.type)
                     if deliver is None:
-                        group.deliver[np.int64](r.astype(np.int64))
-                    else:
-                        deliver(r)
+                        dtype, deliver = next(iter(group.deliver.items()))
+                        r = r.astype(dtype)
+                    deliver(r)
                     continue
                 rows = group.row_of.take(r)
                 if group.same_targets:
