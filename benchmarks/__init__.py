@@ -9,8 +9,11 @@ Run a suite with ``python3 -m benchmarks SUITE [options]`` from the repository r
   bare SciPy SpMV of the same matrix, memory per synapse, connector build and compile time
   (see :mod:`benchmarks.projections`).
 * ``run``: the reference's benchmark models (COBA, CUBA, Izhikevich, rate networks at 1 % and
-  10 %) on annarray and on ANNarchy 4.8.2 in the same run: compile and simulate times, firing
-  rates, ratios annarray / reference (see :mod:`benchmarks.runner`).
+  10 %, STDP) on annarray and on ANNarchy 4.8.2 (and optionally Brian2) in the same run:
+  compile and simulate times, firing rates, ratios annarray / reference (see
+  :mod:`benchmarks.runner`).
+* ``scaling``: cost per step of COBA and of the rate network against their size, with the
+  growth exponent (see :mod:`benchmarks.scaling`).
 
 Every suite prints human-readable tables and writes its figures as JSON
 (``--out FILE``, by default ``benchmarks/results/<suite>.json``). Timings from the shared

@@ -1,14 +1,22 @@
 """The reference's benchmark models on annarray and on the reference, ANNarchy 4.8.2, in one run.
 
-    python3 -m benchmarks run [--models coba,cuba,izhikevich,rate1,rate10]
-                              [--simulators annarray,ANNarchy] [-j 1,2] [--repeats 3]
+    python3 -m benchmarks run [--models coba,cuba,izhikevich,rate1,rate10,stdp]
+                              [--simulators annarray,ANNarchy[,brian2,brian2-cython]]
+                              [--brian2-python PYTHON] [-j 1,2] [--repeats 3]
                               [--seed 42] [--out benchmarks/results/run.json]
 
 Models (:mod:`benchmarks.models`, identical code for both simulators, only the module passed
 in differs): ``coba`` and ``cuba`` (Brette et al. 2007 benchmarks 1 and 2, 4000 neurons, 2 %,
 dt 0.1 ms), ``izhikevich`` (pulse-coupled, 1000 neurons, all-to-all, dt 1 ms), ``rate1`` and
-``rate10`` (10,000 ``LeakyIntegrator`` neurons, 1 % and 10 %, dt 1 ms); 1 s of simulated time
-each.
+``rate10`` (10,000 ``LeakyIntegrator`` neurons, 1 % and 10 %, dt 1 ms), ``stdp`` (1000 Poisson
+inputs onto 100 IF neurons, all-to-all STDP, dt 0.1 ms); 1 s of simulated time each.
+
+Brian2 (a second peer, optional): ``brian2`` (numpy runtime) and ``brian2-cython`` run the
+translations of COBA, CUBA and the 1 % rate network in :mod:`benchmarks.brian2_models`, with
+the interpreter of ``--brian2-python`` (one that has Brian2 installed; annarray never depends
+on it). Brian2's runtimes use one thread: they run with the first thread count only, and
+the table prints annarray / Brian2 for every thread count. Their *compile* is
+``Network.run(0 ms)`` (code generation, and Cython compilation into the case's own cache).
 
 **One case per process.** Every model x simulator x thread count runs in a fresh child
 process (``python3 -m benchmarks.runner --child ...``; for the reference
