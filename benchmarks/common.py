@@ -25,14 +25,15 @@ def emit(result):
     sys.stdout.flush()
 
 
-def run_child(module, argv, cwd, timeout=600, interpreter=None, path=()):
+def run_child(module, argv, cwd, timeout=600, interpreter=None, path=(), env=None):
     """Runs ``python3 -m module --child argv`` in ``cwd``; its result dict (with
     ``child_wall_s``), or ``{'error': ...}``.
 
     :param interpreter: the Python to run (default: this one; e.g. the reference's wrapper).
     :param path: folders put before the repository on ``PYTHONPATH`` (e.g. a snapshot).
+    :param env: variables added to the child's environment.
     """
-    env = dict(os.environ)
+    env = {**os.environ, **(env or {})}
     env["PYTHONPATH"] = os.pathsep.join(list(path) + [REPO]
                                         + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
     cmd = [interpreter or sys.executable, "-m", module, "--child"] + argv

@@ -62,7 +62,8 @@ reference's, with 1 and 2 threads, in the runs made so far).
 directory. Repeat 0 compiles in a fresh, empty one (*cold*: the reference spends ~25 s in
 code generation and g++, annarray fills its code cache); later repeats reuse that directory
 (*warm*: the reference finds its generated code unchanged and skips g++, annarray hits its
-on-disk code cache). The table shows the cold compile (repeat 0) and the median warm compile
+on-disk code cache; its compiled-loop cache, normally one per user, is put in the case's
+folder with ``ANNARRAY_CACHE_DIR``, so that a cold case compiles every loop). The table shows the cold compile (repeat 0) and the median warm compile
 (repeats 1..); ``--cold-always`` compiles every repeat in a fresh directory instead (the cold
 figure is then the median, at ~25 s per reference case and repeat). Each child also runs
 with its compile directory's parent as working directory, so that nothing lands in the
@@ -263,11 +264,18 @@ def _version(sim):
 # ---------------------------------------------------------------------------------------
 
 
-def _run_with(interpreter, argv, cwd, timeout, path=()):
+def _run_with(interpreter, argv, cwd, timeout, path=(), env=None):
     """:func:`benchmarks.common.run_child` of this module with a chosen interpreter (the
     reference's wrapper) and folders put before the repository on ``PYTHONPATH`` (the
     annarray snapshot)."""
-    return run_child("benchmarks.runner", argv, cwd, timeout, interpreter=interpreter, path=path)
+    return run_child("benchmarks.runner", argv, cwd, timeout, interpreter=interpreter, path=path, env=env)
+
+
+def annarray_env(case_dir):
+    """annarray's compiled-loop cache inside the case's folder (``ANNARRAY_CACHE_DIR``): a
+    cold case starts without any compiled loop, as the reference starts without its
+    generated library, and the warm repeats find the case's own loops."""
+    return {"ANNARRAY_CACHE_DIR": os.path.join(case_dir, "jit-cache")}
 
 
 def snapshot_annarray(work):
@@ -342,7 +350,8 @@ def run_cases(opts, work, snapshot):
                               f" ({'cold' if cold else 'warm'} compile"
                               f"{f', retry {attempt}' if attempt else ''}) ...", end=" ", flush=True)
                         if simulator == "annarray":
-                            r = _run_with(sys.executable, argv, case_dir, opts.timeout, path=[snapshot])
+                            r = _run_with(sys.executable, argv, case_dir, opts.timeout, path=[snapshot],
+                                          env=annarray_env(case_dir))
                         elif simulator in BRIAN2_TARGETS:
                             r = _run_with(opts.brian2_python, argv, case_dir, opts.timeout)
                         else:

@@ -28,7 +28,7 @@ import tempfile
 import time
 
 from benchmarks.common import REPO, median, new_results, run_child, write_results
-from benchmarks.runner import snapshot_annarray
+from benchmarks.runner import annarray_env, snapshot_annarray
 
 __all__ = ["main", "SWEEPS"]
 
@@ -63,7 +63,8 @@ def run(opts, work, snapshot):
                 for repeat in range(opts.repeats):
                     print(f"{sweep} N={n} {simulator} repeat {repeat} ...", end=" ", flush=True)
                     if simulator == "annarray":
-                        r = run_child("benchmarks.runner", argv, case, opts.timeout, path=[snapshot])
+                        r = run_child("benchmarks.runner", argv, case, opts.timeout, path=[snapshot],
+                                      env=annarray_env(case))
                     else:
                         r = run_child("benchmarks.runner", argv, case, opts.timeout, interpreter=opts.reference)
                     if "error" in r:

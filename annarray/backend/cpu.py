@@ -231,8 +231,7 @@ class CPUBackend:
         ``ranks`` (each of ``rank_dtypes``, compiled now); None without the JIT."""
         if not self.jit_enabled():
             return None
-        directory = cpu_jit.library_directory() or self.jit_directory
-        func = cpu_jit.compile_function(cpu_jit.DELIVER_SOURCE, "deliver", directory)
+        func = cpu_jit.compile_function(cpu_jit.DELIVER_SOURCE, "deliver", self.jit_directory)
         args = (g, row_of, post_table, w_table)
         return {t: cpu_jit.bind(func, args, [np.zeros(1, dtype=t)]) for t in rank_dtypes}
 

@@ -8,11 +8,11 @@ list — into one loop over the neurons, and spike delivery into one loop over t
 of the neurons that spiked.
 
 Cache keyed on source: compiled functions stay in memory for the process (identical source
-is compiled once) and, when a compile directory is given, their source is written to
-``<directory>/jit/<hash>.py`` so that numba keeps the machine code next to it
-(``__pycache__``) and a later run of an unchanged model loads it instead of compiling.
-Loops that do not depend on the model (spike delivery) are cached once per machine and
-user (:func:`library_directory`).
+is compiled once), and their source is written to ``<cache>/<hash>.py`` so that numba keeps
+the machine code next to it (``__pycache__``) and any later process that generates the same
+loop (a rerun, another compile directory, a ``parallel_run`` worker, the same model in a
+test) loads it instead of compiling. The cache is per machine and user
+(:func:`library_directory`); the compile directory gets a copy of each source to read.
 """
 
 import hashlib
@@ -64,7 +64,10 @@ def compile_function(source, name, directory=None):
 
 def _load(source, name, directory):
     digest = hashlib.sha256(source.encode()).hexdigest()[:20]
-    path = _write_source(source, directory, digest) if directory else None
+    cache = library_directory() or directory
+    path = _write_source(source, cache, digest) if cache else None
+    if directory and cache != directory:
+        _write_source(source, directory, digest)  # a copy to read beside the other generated code
     if path is None:
         namespace = {}
         exec(compile(_HEADER.format(cache=False) + source, f"<annarray jit {digest}>", "exec"), namespace)
@@ -101,10 +104,9 @@ def _write_source(source, directory, digest):
 
 
 def library_directory():
-    """Folder of the compiled model-independent loops (:data:`DELIVER_SOURCE`): compiled
-    once per machine and user, as a library's own code is, instead of once per compile
-    directory. ``$ANNARRAY_CACHE_DIR``, else ``$XDG_CACHE_HOME/annarray/jit`` (by default
-    ``~/.cache/annarray/jit``); None when it cannot be created (then in memory only)."""
+    """Folder of the compiled loops, keyed on their source: ``$ANNARRAY_CACHE_DIR``, else
+    ``$XDG_CACHE_HOME/annarray/jit`` (by default ``~/.cache/annarray/jit``); None when it
+    cannot be created (then the compile directory holds the cache)."""
     root = os.environ.get("ANNARRAY_CACHE_DIR")
     if not root:
         base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")

@@ -246,14 +246,18 @@ def test_numba_missing_falls_back_to_numpy_kernels(monkeypatch):
     assert len(pop.spike) == 0 and pop.v[0] > -65.0  # it ran: v rose from v_rest
 
 
-def test_compiled_source_is_cached_in_the_compile_directory():
+def test_compiled_source_is_cached_per_user_and_copied_to_the_compile_directory(monkeypatch, tmp_path):
+    """The loops' cache lives in ``$ANNARRAY_CACHE_DIR`` (numba's machine code next to the
+    source); the compile directory gets a copy of the source to read."""
+    monkeypatch.setenv("ANNARRAY_CACHE_DIR", str(tmp_path / "cache"))
     # a model of its own, so that no earlier test has compiled the same source in memory
     ann.Population(3, ann.Neuron(equations="dv/dt = 0.123456 - v", spike="v > 0.1", reset="v = 0.0"))
     ann.compile(directory="build")
-    import glob
-
-    sources = glob.glob("build/jit/*.py")
-    assert any("def population_step" in open(p).read() for p in sources)
+    ann.simulate(2.0)
+    for folder in ("build/jit", str(tmp_path / "cache")):
+        sources = glob.glob(os.path.join(folder, "*.py"))
+        assert any("0.123456" in open(p).read() for p in sources), folder
+    assert glob.glob(str(tmp_path / "cache" / "__pycache__" / "*.nbi")), "numba's cache index is missing"
 
 
 def test_jit_setting_is_checked():
