@@ -225,14 +225,20 @@ class CPUBackend:
         arguments given at each call."""
         return cpu_jit.bind(func, args, later)
 
-    def spike_delivery(self, g, row_of, post_table, w_table, rank_dtypes=(np.int32, np.int64)):
+    def spike_delivery(self, g, row_of, post_table, w_table, rank_dtypes=(np.int32, np.int64), full=False):
         """Calls ``deliver(ranks)`` adding, for each rank, its row of weights
         ``w_table[row_of[rank]]`` to ``g`` at ``post_table[row_of[rank]]``, by the dtype of
-        ``ranks`` (each of ``rank_dtypes``, compiled now); None without the JIT."""
+        ``ranks`` (each of ``rank_dtypes``, compiled now); None without the JIT. ``full``:
+        every row targets the whole of ``g`` in order (``post_table`` rows are ``arange``),
+        so the rows are added as contiguous vectors."""
         if not self.jit_enabled():
             return None
-        func = cpu_jit.compile_function(cpu_jit.DELIVER_SOURCE, "deliver", self.jit_directory)
-        args = (g, row_of, post_table, w_table)
+        if full:
+            func = cpu_jit.compile_function(cpu_jit.DELIVER_FULL_SOURCE, "deliver_full", self.jit_directory)
+            args = (g, row_of, w_table)
+        else:
+            func = cpu_jit.compile_function(cpu_jit.DELIVER_SOURCE, "deliver", self.jit_directory)
+            args = (g, row_of, post_table, w_table)
         return {t: cpu_jit.bind(func, args, [np.zeros(1, dtype=t)]) for t in rank_dtypes}
 
     def elementwise_kernel(self, source, arg_names, arg_dtypes):

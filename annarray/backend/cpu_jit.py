@@ -25,7 +25,7 @@ from functools import partial
 
 from annarray.errors import CompilationError
 
-__all__ = ["available", "compile_function", "bind", "library_directory", "DELIVER_SOURCE"]
+__all__ = ["available", "compile_function", "bind", "library_directory", "DELIVER_SOURCE", "DELIVER_FULL_SOURCE"]
 
 logger = logging.getLogger(__name__)
 
@@ -143,4 +143,16 @@ def deliver(g, row_of, post_table, w_table, ranks):
         row = row_of[ranks[r]]
         for j in range(width):
             g[post_table[row, j]] += w_table[row, j]
+'''
+
+#: The same when every row's targets are the whole conductance array in order (all-to-all
+#: onto a whole population): each spike adds its row of weights as one contiguous vector,
+#: in the order of the general loop (the same sums, bit for bit).
+DELIVER_FULL_SOURCE = '''\
+def deliver_full(g, row_of, w_table, ranks):
+    width = w_table.shape[1]
+    for r in range(ranks.shape[0]):
+        row = row_of[ranks[r]]
+        for j in range(width):
+            g[j] += w_table[row, j]
 '''

@@ -202,8 +202,6 @@ class SpikeEvents:
             g.post_table = xp.where(valid, xp.take(self.post_of_syn, safe), 0).astype(
                 self.ops.backend.index_dtype(self.ops.post.size))
             g.w_table = xp.where(valid, xp.take(w, safe), 0.0).astype(w.dtype)
-            ranks = self.ops.pre._spike_buffer.dtype.type if g.back == 0 else np.int64  # queued: int64
-            g.deliver = self.ops.backend.spike_delivery(self.conductance, g.row_of, g.post_table, g.w_table, (ranks,))
             # dense (all-to-all-like) groups: a column sum replaces the scatter-add
             first = g.post_table[0]  # the last row is padding (weights 0): not compared
             g.same_targets = bool(xp.all(valid[:-1])) and bool(xp.all(g.post_table[:-1] == first)) and \
@@ -211,6 +209,27 @@ class SpikeEvents:
             if g.same_targets:
                 g.targets = first
                 g.full = bool(first.shape[0] == self.conductance.shape[0] and xp.all(first == xp.arange(first.shape[0])))
+            ranks = self.ops.pre._spike_buffer.dtype.type if g.back == 0 else np.int64  # queued: int64
+            dense = None if g.full else self._dense_rows(g, valid)
+            if dense is not None:  # rows as whole vectors over the population (0.0 where no synapse)
+                g.deliver = self.ops.backend.spike_delivery(self.conductance, g.row_of, None, dense, (ranks,), full=True)
+            else:
+                g.deliver = self.ops.backend.spike_delivery(self.conductance, g.row_of, g.post_table, g.w_table,
+                                                            (ranks,), full=g.full)
+
+    def _dense_rows(self, g, valid):
+        """The weights of each table row spread over the whole postsynaptic population (0.0
+        where the row has no synapse), when rows reach at least half of it and the dense
+        rows take at most twice the table's memory; else None. Adding a whole row is a
+        contiguous vector operation; the added zeros leave every sum as it is."""
+        xp, n = self.xp, self.conductance.shape[0]
+        rows, width = g.w_table.shape
+        if g.same_targets or 2 * width < n or not self.ops.backend.jit_enabled():
+            return None
+        dense = xp.zeros((rows, n), dtype=g.w_table.dtype)
+        r, c = xp.nonzero(valid)
+        dense[r, g.post_table[r, c]] = g.w_table[r, c]
+        return dense
 
     def _event_loops(self, code):
         """Compiled loops of the event programs (see :mod:`annarray.codegen.jit_events`):

@@ -230,6 +230,24 @@ def test_rate_coded_population_runs_as_one_loop():
     assert any("l_r = " in open(p).read() for p in sources), "the rate population was not compiled"
 
 
+@pytest.mark.parametrize("connect", ["all_to_all", "dense_random"])
+def test_nearly_full_rows_are_delivered_as_whole_vectors(connect):
+    """All-to-all without self-connections (every row misses one target) and dense random
+    connectivity are delivered as rows spread over the whole population: same spikes and
+    state as the NumPy scatter-add."""
+    def build():
+        pop = ann.Population(60, ann.Izhikevich(i_offset=5.0))
+        pop.v = np.linspace(-70.0, -50.0, 60)
+        proj = ann.Projection(pop, pop, "exc")
+        if connect == "all_to_all":
+            proj.connect_all_to_all(ann.Uniform(0.0, 0.4))
+        else:
+            proj.connect_fixed_probability(0.8, ann.Uniform(0.0, 0.4))
+        return pop, ["v", "u"]
+
+    assert_same(build)
+
+
 def test_jit_false_runs_without_compiled_loops():
     ann.setup(jit=False)
     pop = ann.Population(3, ann.IF_curr_exp(i_offset=1.0))
