@@ -357,6 +357,26 @@ class SpikeEvents:
             return None
         return parts[0] if len(parts) == 1 else xp.concatenate(parts)
 
+    def pre_event_op(self):
+        """The plan's call for :meth:`pre_event`: with compiled fast delivery of a single
+        delay group without queue (the common case), a shorter call that goes straight to
+        the compiled loop."""
+        single = self.fast and len(self.groups) == 1 and self.queue is None and self.groups[0].deliver is not None
+        if not single:
+            return self.pre_event
+        group, pre = self.groups[0], self.ops.pre.__dict__
+        dtype = self.ops.pre._spike_buffer.dtype.type
+
+        def deliver_spikes():
+            ranks = pre["_spike_ranks"]
+            if ranks.shape[0]:
+                call = group.deliver.get(dtype) if ranks.dtype.type is dtype else None
+                if call is None:
+                    return self._fast_pre_event()
+                call(ranks)
+
+        return deliver_spikes
+
     def pre_event(self):
         """Propagates the spikes of the previous step (or of ``delay`` steps before)."""
         if self.fast:
