@@ -210,36 +210,24 @@ class CPUBackend:
         """Whether compiled loops (numba) are used: ``setup(jit=True)`` and numba importable."""
         return self.use_jit and cpu_jit.available()
 
-    def compiled_loop(self, source, name, args):
+    def compiled_loop(self, source, name, args, later=()):
         """Function ``name`` of Python ``source``, compiled (see :mod:`~annarray.backend.cpu_jit`)
-        and bound to ``args``: a no-argument call."""
-        return cpu_jit.bind(cpu_jit.compile_function(source, name, self.jit_directory), args)
+        and bound to ``args``; ``later``: examples of the arguments given at each call (their
+        types are compiled now)."""
+        return cpu_jit.bind(cpu_jit.compile_function(source, name, self.jit_directory), args, later)
 
-    def compiled_loop_function(self, source, name):
-        """Function ``name`` of Python ``source``, compiled (see :mod:`~annarray.backend.cpu_jit`),
-        to be bound with :meth:`bind_loop`."""
-        return cpu_jit.compile_function(source, name, self.jit_directory)
-
-    def bind_loop(self, func, args, later):
-        """``func`` bound to ``args``, compiled for the types of the examples ``later`` of the
-        arguments given at each call."""
-        return cpu_jit.bind(func, args, later)
-
-    def spike_delivery(self, g, row_of, post_table, w_table, rank_dtypes=(np.int32, np.int64), full=False):
-        """Calls ``deliver(ranks)`` adding, for each rank, its row of weights
-        ``w_table[row_of[rank]]`` to ``g`` at ``post_table[row_of[rank]]``, by the dtype of
-        ``ranks`` (each of ``rank_dtypes``, compiled now); None without the JIT. ``full``:
-        every row targets the whole of ``g`` in order (``post_table`` rows are ``arange``),
-        so the rows are added as contiguous vectors."""
+    def spike_delivery(self, g, row_of, w_rows, rank_dtype, post_table=None):
+        """``deliver(ranks)`` adding, for each rank (an array of ``rank_dtype``), its row of
+        weights ``w_rows[row_of[rank]]`` to ``g`` at ``post_table[row_of[rank]]``, or, without
+        ``post_table``, to the whole of ``g`` in order (contiguous vector adds); None without
+        the JIT."""
         if not self.jit_enabled():
             return None
-        if full:
-            func = cpu_jit.compile_function(cpu_jit.DELIVER_FULL_SOURCE, "deliver_full", self.jit_directory)
-            args = (g, row_of, w_table)
+        if post_table is None:
+            source, name, args = cpu_jit.DELIVER_FULL_SOURCE, "deliver_full", (g, row_of, w_rows)
         else:
-            func = cpu_jit.compile_function(cpu_jit.DELIVER_SOURCE, "deliver", self.jit_directory)
-            args = (g, row_of, post_table, w_table)
-        return {t: cpu_jit.bind(func, args, [np.zeros(1, dtype=t)]) for t in rank_dtypes}
+            source, name, args = cpu_jit.DELIVER_SOURCE, "deliver", (g, row_of, post_table, w_rows)
+        return self.compiled_loop(source, name, args, [np.zeros(1, dtype=rank_dtype)])
 
     def elementwise_kernel(self, source, arg_names, arg_dtypes):
         """Builds the element-wise kernel for numexpr ``source`` (see :class:`ElementwiseKernel`)."""

@@ -12,7 +12,7 @@ is compiled once), and their source is written to ``<cache>/<hash>.py`` so that 
 the machine code next to it (``__pycache__``) and any later process that generates the same
 loop (a rerun, another compile directory, a ``parallel_run`` worker, the same model in a
 test) loads it instead of compiling. The cache is per machine and user
-(:func:`library_directory`); the compile directory gets a copy of each source to read.
+(:func:`cache_directory`); the compile directory gets a copy of each source to read.
 """
 
 import hashlib
@@ -25,7 +25,7 @@ from functools import partial
 
 from annarray.errors import CompilationError
 
-__all__ = ["available", "compile_function", "bind", "library_directory", "DELIVER_SOURCE", "DELIVER_FULL_SOURCE"]
+__all__ = ["available", "compile_function", "bind", "cache_directory", "DELIVER_SOURCE", "DELIVER_FULL_SOURCE"]
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ def compile_function(source, name, directory=None):
 
 def _load(source, name, directory):
     digest = hashlib.sha256(source.encode()).hexdigest()[:20]
-    cache = library_directory() or directory
+    cache = cache_directory() or directory
     path = _write_source(source, cache, digest) if cache else None
     if directory and cache != directory:
         _write_source(source, directory, digest)  # a copy to read beside the other generated code
@@ -103,7 +103,7 @@ def _write_source(source, directory, digest):
     return path
 
 
-def library_directory():
+def cache_directory():
     """Folder of the compiled loops, keyed on their source: ``$ANNARRAY_CACHE_DIR``, else
     ``$XDG_CACHE_HOME/annarray/jit`` (by default ``~/.cache/annarray/jit``); None when it
     cannot be created (then the compile directory holds the cache)."""

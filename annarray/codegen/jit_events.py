@@ -58,13 +58,16 @@ def event_loop_source(loop):
     every other name is a 0-d array (a projection-wide value or a shared constant)."""
     body = _Body(set(loop.local), index="s", indent=3)
     names = []  # arguments, in order of first use
+    arrays = set(loop.local)  # the arguments that are arrays (every other one is 0-d)
 
-    def use(name):
+    def use(name, array=False):
         if name not in names:
             names.append(name)
+        if array:
+            arrays.add(name)
 
     if loop.event_driven:
-        use("_last_event")
+        use("_last_event", array=True)
         use("_event_dt")
         body.emit("l__elapsed = float(ref - a__last_event[s]) * s__event_dt")
         body.emit("a__last_event[s] = now")
@@ -72,8 +75,8 @@ def event_loop_source(loop):
     for item in loop.steps:
         if isinstance(item, Gather):
             index = _GATHER_INDEX[item.kind]
-            use(f"_src_{item.out}")
-            use(index)
+            use(f"_src_{item.out}", array=True)
+            use(index, array=True)
             body.emit(f"l_{item.out} = a__src_{item.out}[a_{index}[s]]")
             body.temps.add(item.out)
             continue
@@ -89,12 +92,12 @@ def event_loop_source(loop):
         else:
             body.kernel(item)
     if loop.increments:
-        use("_g")
-        use("_post_of_syn")
+        use("_g", array=True)
+        use("_post_of_syn", array=True)
         body.emit("a__g[a__post_of_syn[s]] += l__g_inc")
     layout = ["_seg_start", "_seg_count"] + (["_seg_order"] if loop.layout == "ordered" else [])
     args = layout + [n for n in names if n not in layout]
-    scalars = [n for n in args if n not in loop.local and not _is_array_arg(n)]
+    scalars = [n for n in args if n not in arrays and n not in layout]
     head = [f"def spike_event({', '.join('a_' + a for a in args)}, ranks, now, ref):"]
     head += [f"    s_{n} = a_{n}[()]" for n in scalars]
     head += [f"    {var} = {text}" for text, var in body.hoisted.items()]
@@ -106,6 +109,3 @@ def event_loop_source(loop):
         head += ["        for s in range(first, first + a__seg_count[r]):"]
     return "\n".join(head + body.lines) + "\n", args
 
-
-def _is_array_arg(name):
-    return name.startswith(("_src_", "_seg_")) or name in ("_last_event", "_g", *_GATHER_INDEX.values())

@@ -77,7 +77,7 @@ class ProjectionOps:
             from annarray.core.spike_events import SpikeEvents
 
             self.events = SpikeEvents(self)
-            self.psp_ops = [self.events.pre_event_op()]
+            self.psp_ops = [self.events.pre_op]
             self.post_ops = [self.events.post_event] if code.post_event else []
 
     def changed(self, name):

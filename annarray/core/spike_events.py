@@ -65,7 +65,7 @@ class _DelayGroup:
     targets: object = None  # ... those neurons
     full: bool = False  # ... which are the whole population in rank order
     w_table: object = None  # fast delivery: weight of each table entry (0.0 as padding)
-    deliver: dict = None  # fast delivery by a compiled loop: rank dtype → call(ranks), or None
+    deliver: object = None  # fast delivery by a compiled loop (a _RankCall), or None
 
     def synapses(self, xp, ranks):
         if self.table is not None:
@@ -123,13 +123,17 @@ def _padded(xp, order, counts, starts):
     return xp.asarray(table), xp.asarray(row_of)
 
 
-def _call(calls, ranks, now, ref):
-    """Calls the compiled loop of ``ranks``' dtype (converting to int64 if it has none)."""
-    call = calls.get(ranks.dtype.type)
-    if call is None:
-        call = calls.get(np.int64) or next(iter(calls.values()))
-        ranks = ranks.astype(next(t for t, c in calls.items() if c is call))
-    call(ranks, now, ref)
+class _RankCall:
+    """A compiled loop whose first argument is an array of spike ranks, compiled for one
+    integer type (``dtype``); ranks of another type are converted at the call."""
+
+    def __init__(self, dtype, call):
+        self.dtype, self.call = dtype, call
+
+    def __call__(self, ranks, *rest):
+        if ranks.dtype.type is not self.dtype:
+            ranks = ranks.astype(self.dtype)
+        self.call(ranks, *rest)
 
 
 class SpikeEvents:
@@ -167,6 +171,7 @@ class SpikeEvents:
         if self.fast:
             self._fill_tables()
         self.loops = {} if self.fast or not ops.backend.jit_enabled() else self._event_loops(code)
+        self.pre_op = self._pre_op()  # what the step plan calls for the presynaptic events
 
     def _conductance(self):
         """The postsynaptic ``g_target`` array, when a statement increments it."""
@@ -209,27 +214,28 @@ class SpikeEvents:
             if g.same_targets:
                 g.targets = first
                 g.full = bool(first.shape[0] == self.conductance.shape[0] and xp.all(first == xp.arange(first.shape[0])))
-            ranks = self.ops.pre._spike_buffer.dtype.type if g.back == 0 else np.int64  # queued: int64
-            dense = None if g.full else self._dense_rows(g, valid)
-            if dense is not None:  # rows as whole vectors over the population (0.0 where no synapse)
-                g.deliver = self.ops.backend.spike_delivery(self.conductance, g.row_of, None, dense, (ranks,), full=True)
-            else:
-                g.deliver = self.ops.backend.spike_delivery(self.conductance, g.row_of, g.post_table, g.w_table,
-                                                            (ranks,), full=g.full)
+            if self.ops.backend.jit_enabled():
+                g.deliver = self._compiled_delivery(g, valid)
 
-    def _dense_rows(self, g, valid):
-        """The weights of each table row spread over the whole postsynaptic population (0.0
-        where the row has no synapse), when rows reach at least half of it and the dense
-        rows take at most twice the table's memory; else None. Adding a whole row is a
-        contiguous vector operation; the added zeros leave every sum as it is."""
+    def _compiled_delivery(self, g, valid):
+        """The compiled delivery of group ``g``. Rows that reach the whole population in
+        order, or at least half of it (then spread over it with 0.0 where there is no
+        synapse, at most twice the table's memory: the added zeros leave every sum as it
+        is), are added as contiguous vectors; other rows go through their targets."""
         xp, n = self.xp, self.conductance.shape[0]
         rows, width = g.w_table.shape
-        if g.same_targets or 2 * width < n or not self.ops.backend.jit_enabled():
-            return None
-        dense = xp.zeros((rows, n), dtype=g.w_table.dtype)
-        r, c = xp.nonzero(valid)
-        dense[r, g.post_table[r, c]] = g.w_table[r, c]
-        return dense
+        dense = None
+        if g.full:
+            dense = g.w_table
+        elif not g.same_targets and 2 * width >= n:
+            dense = xp.zeros((rows, n), dtype=g.w_table.dtype)
+            r, c = xp.nonzero(valid)
+            dense[r, g.post_table[r, c]] = g.w_table[r, c]
+        dtype = self.ops.pre._spike_buffer.dtype.type if g.back == 0 else np.int64  # queued ranks: int64
+        post_table = None if dense is not None else g.post_table
+        call = self.ops.backend.spike_delivery(self.conductance, g.row_of, g.w_table if dense is None else dense,
+                                               dtype, post_table)
+        return _RankCall(dtype, call)
 
     def _event_loops(self, code):
         """Compiled loops of the event programs (see :mod:`annarray.codegen.jit_events`):
@@ -237,10 +243,12 @@ class SpikeEvents:
         rank dtype → ``call(ranks, now, ref)``. Empty when a program cannot be compiled."""
         from annarray.codegen.jit_events import EventLoop, event_loop_source
 
-        ops, xp = self.ops, self.xp
+        ops = self.ops
         local = {n for n, a in ops.proj.synapse_type.attributes.items() if a.locality == "local"}
         queued = np.int64  # ranks read back from a spike queue
         pre_dtype, post_dtype = ops.pre._spike_buffer.dtype.type, ops.post._spike_buffer.dtype.type
+        sources = {f"_src_{g.out}": self._gather_source(g) for g in code.pre_event + code.post_event
+                   + code.pre_axon_event if isinstance(g, Gather)}
         loops = {}
         try:
             for kind, steps, program in (("pre", code.pre_event, self.pre_program),
@@ -254,11 +262,10 @@ class SpikeEvents:
                                  self.last_event is not None, self._increments(program))
                 source, names = event_loop_source(loop)
                 if kind == "post":
-                    layout = self._post_segments()
-                    loops[kind] = [self._bind_loop(source, names, layout, {post_dtype})]
+                    loops[kind] = [self._bind_loop(source, names, self._post_segments(), sources, post_dtype)]
                 else:
-                    loops[kind] = [self._bind_loop(source, names, (g.starts, g.counts, g.order),
-                                                   {pre_dtype if g.back == 0 else queued}) for g in self.groups]
+                    loops[kind] = [self._bind_loop(source, names, (g.starts, g.counts, g.order), sources,
+                                                   pre_dtype if g.back == 0 else queued) for g in self.groups]
         except CompilationError as err:
             logger.info("projection '%s': no compiled event loops (%s); running NumPy kernels",
                         ops.proj.name, err)
@@ -277,16 +284,15 @@ class SpikeEvents:
         count = xp.where(has, self.dend_lengths.take(dend), 0).astype(np.int64)
         return start, count
 
-    def _bind_loop(self, source, names, layout, rank_dtypes):
-        """The loop of ``source`` bound to its arrays, compiled for each rank dtype."""
+    def _bind_loop(self, source, names, layout, sources, rank_dtype):
+        """The loop of ``source`` bound to its arrays (``sources``: the arrays gathered from),
+        as a :class:`_RankCall` for ``rank_dtype``."""
         ops = self.ops
         fixed = dict(zip(("_seg_start", "_seg_count", "_seg_order"), layout))
         fixed.update(_last_event=self.last_event, _g=self.conductance, _post_of_syn=self.post_of_syn,
                      _pre_index=ops.indices, _event_dt=np.asarray(float(self.net.dt)))
         if "_dend_of_syn" in names:
             fixed["_dend_of_syn"] = ops._index("sg")
-        sources = {f"_src_{g.out}": self._gather_source(g) for g in ops.code.pre_event + ops.code.post_event
-                   + ops.code.pre_axon_event if isinstance(g, Gather)}
         args = []
         for name in names:
             value = fixed.get(name, sources.get(name, ops.ns.get(name)))
@@ -294,8 +300,8 @@ class SpikeEvents:
                                  and getattr(value, "ndim", None) != 0):
                 raise CompilationError(f"'{name}' is not a per-synapse or projection-wide value")
             args.append(value)
-        func = ops.backend.compiled_loop_function(source, "spike_event")
-        return {t: ops.backend.bind_loop(func, args, (np.zeros(1, dtype=t), 0, 0)) for t in rank_dtypes}
+        return _RankCall(rank_dtype, ops.backend.compiled_loop(source, "spike_event", args,
+                                                               (np.zeros(1, dtype=rank_dtype), 0, 0)))
 
     def _gather_source(self, g):
         ops = self.ops
@@ -357,32 +363,33 @@ class SpikeEvents:
             return None
         return parts[0] if len(parts) == 1 else xp.concatenate(parts)
 
-    def pre_event_op(self):
-        """The plan's call for :meth:`pre_event`: with compiled fast delivery of a single
-        delay group without queue (the common case), a shorter call that goes straight to
-        the compiled loop."""
-        single = self.fast and len(self.groups) == 1 and self.queue is None and self.groups[0].deliver is not None
-        if not single:
-            return self.pre_event
-        group, pre = self.groups[0], self.ops.pre.__dict__
-        dtype = self.ops.pre._spike_buffer.dtype.type
+    def _pre_op(self):
+        """The call that propagates the presynaptic spikes at each step, chosen once: compiled
+        delivery of a single undelayed group straight from the spike ranks (the common case),
+        fast delivery, the compiled event loops, or array operations."""
+        if self.fast and len(self.groups) == 1 and self.queue is None and self.groups[0].deliver is not None:
+            group, pre = self.groups[0], self.ops.pre.__dict__
 
-        def deliver_spikes():
-            ranks = pre["_spike_ranks"]
-            if ranks.shape[0]:
-                call = group.deliver.get(dtype) if ranks.dtype.type is dtype else None
-                if call is None:
-                    return self._fast_pre_event()
-                call(ranks)
+            def deliver_spikes():
+                ranks = pre["_spike_ranks"]
+                if ranks.shape[0]:
+                    group.deliver(ranks)  # read at each call: changed('w') rebuilds it
 
-        return deliver_spikes
+            return deliver_spikes
+        if self.fast:
+            return self._fast_pre_event
+        if self.loops:
+            self._compiled_kinds = [(attribute, queue, self.loops[kind]) for kind, attribute, queue in
+                                    (("pre", "_spike_ranks", self.queue), ("axon", "_axon_ranks", self.axon_queue))
+                                    if kind in self.loops]
+            return self._compiled_pre_event
+        return self._array_pre_event
 
     def pre_event(self):
         """Propagates the spikes of the previous step (or of ``delay`` steps before)."""
-        if self.fast:
-            return self._fast_pre_event()
-        if self.loops:
-            return self._compiled_pre_event()
+        self.pre_op()
+
+    def _array_pre_event(self):
         syn = self._arrived(self.ops.pre._spike_ranks, self.queue)
         if syn is not None and self.pre_program:
             self._run(syn, self.pre_program, lag=1)
@@ -399,11 +406,7 @@ class SpikeEvents:
             r = ranks if group.back == 0 else queue.row(group.back)
             if r.shape[0]:
                 if group.deliver is not None:
-                    deliver = group.deliver.get(r.dtype.type)
-                    if deliver is None:
-                        dtype, deliver = next(iter(group.deliver.items()))
-                        r = r.astype(dtype)
-                    deliver(r)
+                    group.deliver(r)
                     continue
                 rows = group.row_of.take(r)
                 if group.same_targets:
@@ -417,18 +420,15 @@ class SpikeEvents:
                         group.w_table.take(rows, axis=0).ravel())
 
     def _compiled_pre_event(self):
-        step = self.net._step
-        for kind, ranks, queue in (("pre", self.ops.pre._spike_ranks, self.queue),
-                                   ("axon", self.ops.pre._axon_ranks, self.axon_queue)):
-            calls = self.loops.get(kind)
-            if calls is None:
-                continue
+        step, pre = self.net._step, self.ops.pre.__dict__
+        for attribute, queue, calls in self._compiled_kinds:
+            ranks = pre[attribute]
             if queue is not None:
                 queue.push(ranks)
             for group, call in zip(self.groups, calls):
                 r = ranks if group.back == 0 else queue.row(group.back)
                 if r.shape[0]:
-                    _call(call, r, step, step - 1)
+                    call(r, step, step - 1)
 
     def post_event(self):
         """Runs ``post_spike`` on the synapses of the postsynaptic neurons that spiked."""
@@ -437,7 +437,7 @@ class SpikeEvents:
             return
         if self.loops:
             step = self.net._step
-            _call(self.loops["post"][0], ranks, step, step)
+            self.loops["post"][0](ranks, step, step)
             return
         dend = self.dendrite_of_post[ranks]
         dend = dend[dend >= 0]
