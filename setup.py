@@ -1,9 +1,8 @@
 """Maps the top-level ``kernels/`` folder (hand-written CUDA sources) to ``annarray.kernels``."""
 
-from setuptools import setup
+from setuptools import find_packages, setup
 
 setup(
-    packages=["annarray", *[f"annarray.{p}" for p in (
-        "backend", "parser", "codegen", "core", "inputs", "models", "extensions")], "annarray.kernels"],
+    packages=[*find_packages(include=["annarray", "annarray.*"]), "annarray.kernels"],
     package_dir={"annarray": "annarray", "annarray.kernels": "kernels"},
 )
