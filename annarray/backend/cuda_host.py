@@ -1,0 +1,140 @@
+"""The CUDA kernel modules built for the CPU: how annarray checks its GPU code without a GPU.
+
+:func:`host_module` compiles a module's text (:func:`~annarray.backend.cuda_source.module_source`)
+with the host C++ compiler and ``ANNARRAY_HOST`` defined (see ``kernels/annarray_device.cuh``):
+each ``ANN_KERNEL`` becomes a C function whose grid-stride loop visits the elements in order.
+Its functions take NumPy arrays where the kernel takes device pointers and NumPy scalars
+(``np.int32(n)``, ``np.float64(dt)``) where it takes values, as CuPy's ``RawKernel`` does, and
+the arithmetic is the same element by element, so the CPU build's results are what the GPU
+computes, up to the order of atomic additions and fused multiply-adds.
+
+:func:`device_check` compiles the same text for the GPU with ``nvcc`` (no device needed).
+Neither is used to run simulations; the tests use them.
+"""
+
+import ctypes
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from annarray.errors import CompilationError
+
+__all__ = ["HostModule", "host_module", "device_check", "host_compiler", "nvcc"]
+
+_SCALARS = {
+    np.dtype(np.int32): ctypes.c_int32,
+    np.dtype(np.int64): ctypes.c_int64,
+    np.dtype(np.uint32): ctypes.c_uint32,
+    np.dtype(np.uint64): ctypes.c_uint64,
+    np.dtype(np.float64): ctypes.c_double,
+    np.dtype(np.float32): ctypes.c_float,
+    np.dtype(np.bool_): ctypes.c_bool,
+}
+
+
+def host_compiler():
+    """Path of the C++ compiler (``$CXX``, else ``c++`` or ``g++``), or None."""
+    for name in (os.environ.get("CXX"), "c++", "g++"):
+        if name and shutil.which(name):
+            return shutil.which(name)
+    return None
+
+
+def nvcc():
+    """Path of ``nvcc``, or None."""
+    return shutil.which("nvcc")
+
+
+def _build_directory():
+    path = Path(tempfile.gettempdir()) / f"annarray-cuda-host-{os.getuid() if hasattr(os, 'getuid') else 0}"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _run(command, what):
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise CompilationError(f"{what} failed:\n{result.stderr.strip()[:4000]}")
+
+
+class HostFunction:
+    """One kernel of a :class:`HostModule`, called with NumPy arrays and NumPy scalars."""
+
+    def __init__(self, function, name):
+        self._function = function
+        self.name = name
+        function.restype = None
+
+    def __call__(self, *args):
+        converted = []
+        for position, arg in enumerate(args):
+            if isinstance(arg, np.ndarray):
+                if not arg.flags.c_contiguous:
+                    raise CompilationError(f"{self.name}: argument {position} is not a contiguous array")
+                converted.append(ctypes.c_void_p(arg.ctypes.data))
+            elif isinstance(arg, np.generic) and arg.dtype in _SCALARS:
+                converted.append(_SCALARS[arg.dtype](arg.item()))
+            else:
+                raise CompilationError(
+                    f"{self.name}: argument {position} is {type(arg).__name__}; pass a NumPy array or a "
+                    "NumPy scalar of the kernel's type (np.int32(...), np.float64(...)), as for a RawKernel")
+        self._function(*converted)
+
+
+class HostModule:
+    """A kernel module compiled for the CPU; ``module['name']`` is its kernel ``name``."""
+
+    def __init__(self, library, source):
+        self._library = library
+        self.source = source
+
+    def __getitem__(self, name):
+        try:
+            return HostFunction(getattr(self._library, name), name)
+        except AttributeError:
+            raise CompilationError(f"the kernel module defines no kernel '{name}'") from None
+
+
+_modules = {}
+
+
+def host_module(source):
+    """:class:`HostModule` of the module text ``source`` (compiled once per text and process)."""
+    key = hashlib.sha256(source.encode()).hexdigest()[:24]
+    if key in _modules:
+        return _modules[key]
+    compiler = host_compiler()
+    if compiler is None:
+        raise CompilationError("no C++ compiler found (set CXX) to build CUDA kernels for the CPU")
+    directory = _build_directory()
+    library = directory / f"module_{key}.so"
+    if not library.exists():
+        source_file = directory / f"module_{key}.cpp"
+        source_file.write_text(source)
+        partial = directory / f"module_{key}.{os.getpid()}.so"
+        _run([compiler, "-O2", "-fPIC", "-shared", "-DANNARRAY_HOST", "-ffp-contract=off", "-o", str(partial),
+              str(source_file)], "building the kernel module for the CPU")
+        os.replace(partial, library)
+    module = _modules[key] = HostModule(ctypes.CDLL(str(library)), source)
+    return module
+
+
+def device_check(source, arch="sm_80"):
+    """Compiles module text ``source`` for the GPU with ``nvcc`` (to PTX, which needs no
+    device) and returns the PTX; raises CompilationError with nvcc's messages on errors."""
+    compiler = nvcc()
+    if compiler is None:
+        raise CompilationError("nvcc is not installed")
+    key = hashlib.sha256((arch + source).encode()).hexdigest()[:24]
+    directory = _build_directory()
+    source_file, ptx = directory / f"device_{key}.cu", directory / f"device_{key}.{os.getpid()}.ptx"
+    source_file.write_text(source)
+    _run([compiler, "-ptx", f"-arch={arch}", "-o", str(ptx), str(source_file)], "nvcc")
+    text = ptx.read_text()
+    ptx.unlink()
+    return text
