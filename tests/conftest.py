@@ -6,7 +6,8 @@
   there.
 * ``paradigm``: simulation tests take this fixture. It is parametrised over ``openmp``, plus
   ``cuda`` when ``pytest --paradigm=cuda`` is given (or the environment variable
-  ``ANNARRAY_PARADIGM=cuda``). The cuda case is skipped cleanly where CuPy or a GPU is missing.
+  ``ANNARRAY_PARADIGM=cuda``). The cuda case is skipped cleanly where CuPy or a GPU is missing,
+  unless ``ANNARRAY_CUDA_MODE=emulate`` runs the CUDA kernels on the CPU instead.
 """
 
 import importlib.util
@@ -15,6 +16,7 @@ import os
 import pytest
 
 import annarray as ann
+from annarray import config
 from annarray.errors import InvalidConfiguration
 
 
@@ -54,7 +56,9 @@ def paradigm(request):
     """Selects the paradigm of the test (``openmp`` unless parametrised otherwise)."""
     name = getattr(request, "param", "openmp")
     if name == "cuda":
-        if importlib.util.find_spec("cupy") is None:
+        if config.cuda_mode() == "emulate":
+            ann.setup(paradigm="cuda")
+        elif importlib.util.find_spec("cupy") is None:
             pytest.skip("the cuda paradigm needs CuPy, which is not installed")
         try:
             ann.setup(paradigm="cuda")

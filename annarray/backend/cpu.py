@@ -210,6 +210,21 @@ class CPUBackend:
         """Whether compiled loops (numba) are used: ``setup(jit=True)`` and numba importable."""
         return self.use_jit and cpu_jit.available()
 
+    def fuses_populations(self):
+        """Whether a population's step runs as one compiled loop (:meth:`population_step`)."""
+        return self.jit_enabled()
+
+    def population_step(self, step, ns, buffers, n):
+        """``loop() -> (spikes, axon_spikes)``: the compiled loop of
+        :class:`~annarray.codegen.jit_population.FusedStep` ``step`` over ``n`` neurons, bound
+        to the arrays of ``ns`` and the rank buffers ``buffers`` (counts are 0, 0 for
+        rate-coded neurons)."""
+        from annarray.codegen.jit_population import population_step_source
+
+        arrays = {name for name, a in ns.items() if getattr(a, "ndim", None) == 1}
+        source, args = population_step_source(step, arrays)
+        return self.compiled_loop(source, "population_step", [n] + [buffers.get(a, ns.get(a)) for a in args])
+
     def compiled_loop(self, source, name, args, later=()):
         """Function ``name`` of Python ``source``, compiled (see :mod:`~annarray.backend.cpu_jit`)
         and bound to ``args``; ``later``: examples of the arguments given at each call (their

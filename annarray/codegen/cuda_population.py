@@ -105,7 +105,7 @@ def population_kernel_source(step, arrays, types, real="double"):
     if step.spike is not None:
         _spiking(body, step, real)
     args = kernel_arguments(step)
-    types = dict(types, **dict(_OUTPUTS))
+    types = {**dict(_OUTPUTS), **types}  # the rank buffers may be of another integer type
     params = ", ".join(["long long n"] + [f"{types.get(a, 'ann_real')}* a_{a}" for a in args])
     head = [f"ANN_KERNEL void {KERNEL_NAME}({params})", "{"]
     head += [f"    const {types.get(n, 'ann_real')} s_{n} = a_{n}[0];" for n in names if n not in arrays]

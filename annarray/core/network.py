@@ -222,6 +222,8 @@ class Network:
         if self.compiled:
             raise NetworkError(f"network {self.id} is already compiled")
         start = time.perf_counter()
+        if cuda_config and "device" in cuda_config:
+            config.setup(cuda_device=cuda_config["device"])
         paradigm = config.check_paradigm()
         if compiler not in ("default", None) or compiler_flags:
             logger.info("compiler=%r / compiler_flags=%r do not apply to the %s paradigm",
@@ -235,7 +237,7 @@ class Network:
             shutil.rmtree(directory, ignore_errors=True)
         self.directory = directory
         backend = select_backend(paradigm, config.get_config("precision"), config.get_config("num_threads"),
-                                 config.get_config("jit"))
+                                 config.get_config("jit"), config.get_config("cuda_device"))
         backend.jit_directory = os.path.join(directory, "jit")
         cache = CodeCache(directory)
         codes = {}

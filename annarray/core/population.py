@@ -548,11 +548,11 @@ class Population(_AttributeAccess):
         ops = [backend.draw_op(self._rng, d, ns[d.name]) for d in code.random_draws]
         self._global_ops = [self._global_op(g, backend, ns) for g in code.global_ops]
         if code.spike is None:
-            fused = self._fused_rate_ops(code, backend, ns) if backend.jit_enabled() else None
+            fused = self._fused_rate_ops(code, backend, ns) if backend.fuses_populations() else None
             return ops + (fused if fused is not None else [self._kernel_op(k, backend, ns) for k in code.update])
         refractory = "_refractory_remaining" in ns
         update = code.update_refractory if refractory else code.update
-        fused = self._fused_ops(code, update, backend, ns, refractory) if backend.jit_enabled() else None
+        fused = self._fused_ops(code, update, backend, ns, refractory) if backend.fuses_populations() else None
         if fused is not None:
             ops += fused
         else:
@@ -615,14 +615,10 @@ class Population(_AttributeAccess):
     def _compiled_step(self, step, backend, ns, buffers):
         """The compiled loop of :class:`~annarray.codegen.jit_population.FusedStep` ``step``
         bound to the arrays (``buffers``: output arrays by name), or None if it cannot be built."""
-        from annarray.codegen.jit_population import population_step_source
-
-        arrays = {name for name, a in ns.items() if getattr(a, "ndim", None) == 1}
-        source, args = population_step_source(step, arrays)
         try:
-            return backend.compiled_loop(source, "population_step", [self.size] + [buffers.get(a, ns.get(a)) for a in args])
+            return backend.population_step(step, ns, buffers, self.size)
         except CompilationError as err:
-            logger.info("population '%s': no compiled loop (%s); running NumPy kernels", self.name, err)
+            logger.info("population '%s': no compiled loop (%s); running separate kernels", self.name, err)
             return None
 
     def _spike_op(self, code, backend, ns, refractory):

@@ -1,0 +1,297 @@
+"""CUDA backend: state in CuPy arrays on the GPU, kernels generated as CUDA C.
+
+The kernels are the texts of :mod:`annarray.backend.cuda_source` (the shared header, the
+files of ``kernels/`` and generated code). A *launcher* turns a module text into callable
+kernels:
+
+* :class:`CupyLauncher` compiles it with NVRTC through ``cupy.RawModule`` (CuPy keeps the
+  binaries in its disk cache; we keep the modules in memory, keyed on the text) and launches
+  its kernels on the current stream, on a grid sized for the element count (every kernel
+  loops grid-stride, so any grid is correct);
+* :class:`HostLauncher` builds the same text for the CPU (:mod:`annarray.backend.cuda_host`)
+  and runs it on NumPy arrays: the *emulated* cuda paradigm, slow, for checking the GPU
+  code path on machines without a GPU (``ANNARRAY_CUDA_EMULATION=1``).
+
+Everything else in annarray sees the same backend interface as on the CPU
+(:class:`~annarray.backend.cpu.CPUBackend`): ``xp``, element-wise kernels, sparse products,
+segment reductions, gathers, random draws.
+"""
+
+import logging
+import math
+from functools import partial
+
+import numpy as np
+
+from annarray.backend import cuda_source
+from annarray.codegen.cuda_elementwise import ELEMENTWISE_NAME, elementwise_source
+from annarray.errors import InvalidConfiguration
+
+__all__ = ["CudaBackend", "CupyLauncher", "HostLauncher", "c_type"]
+
+logger = logging.getLogger(__name__)
+
+#: threads per block of every launch
+BLOCK = 256
+
+_C_TYPES = {"float64": "double", "float32": "float", "bool": "bool", "int32": "int", "int64": "long long",
+            "uint32": "unsigned int", "uint64": "unsigned long long", "int8": "signed char", "uint8": "unsigned char"}
+
+
+def c_type(dtype):
+    """C type of the elements of NumPy/CuPy dtype ``dtype``."""
+    name = np.dtype(dtype).name
+    if name not in _C_TYPES:
+        raise InvalidConfiguration(f"the cuda paradigm has no kernel type for arrays of {name}")
+    return _C_TYPES[name]
+
+
+class HostLauncher:
+    """Runs kernel modules built for the CPU on NumPy arrays (the emulated cuda paradigm)."""
+
+    xp = np
+    emulated = True
+
+    def __init__(self):
+        from annarray.backend import cuda_host
+
+        self._host = cuda_host
+
+    def function(self, text, name):
+        kernel = self._host.host_module(text)[name]
+        return lambda elements, *args: kernel(*args)
+
+    def synchronize(self):
+        pass
+
+
+class CupyLauncher:
+    """Compiles kernel modules with NVRTC (``cupy.RawModule``) and launches them on device
+    ``device``; grids have enough blocks of :data:`BLOCK` threads for the elements, at most
+    32 per multiprocessor (the kernels loop over the rest)."""
+
+    emulated = False
+
+    def __init__(self, device=0):
+        import cupy
+
+        self.xp = cupy
+        self._device = cupy.cuda.Device(device)
+        self._device.use()
+        count = self._device.attributes["MultiProcessorCount"]
+        self._max_blocks = 32 * int(count)
+        self._modules = {}
+
+    def function(self, text, name):
+        module = self._modules.get(text)
+        if module is None:
+            module = self._modules[text] = self.xp.RawModule(code=text, options=("--std=c++14",))
+        kernel = module.get_function(name)
+        max_blocks = self._max_blocks
+
+        def launch(elements, *args):
+            blocks = max(1, min(max_blocks, math.ceil(int(elements) / BLOCK)))
+            kernel((blocks,), (BLOCK,), args)
+
+        return launch
+
+    def synchronize(self):
+        self.xp.cuda.get_current_stream().synchronize()
+
+
+class ElementwiseKernel:
+    """A numexpr kernel as a CUDA kernel; the code is generated when it is bound, once the
+    arguments that are per-element arrays (not one value) are known."""
+
+    def __init__(self, backend, source, arg_names, arg_dtypes):
+        self.backend = backend
+        self.source = source
+        self.arg_names = tuple(arg_names)
+        self.arg_types = [c_type(d) for d in arg_dtypes]
+
+    def bind(self, args, out):
+        xp = self.backend.xp
+        args = [a if isinstance(a, xp.ndarray) else xp.asarray(a) for a in args]
+        arrays = {n for n, a in zip(self.arg_names, args, strict=True) if a.ndim > 0}
+        text = elementwise_source(self.source, self.arg_names, self.arg_types, arrays, c_type(out.dtype),
+                                  self.backend.real)
+        launch = self.backend.function(text, ELEMENTWISE_NAME)
+        return partial(launch, out.size, np.int64(out.size), *args, out)
+
+    def __call__(self, args, out):
+        self.bind(args, out)()
+
+
+class PhiloxStream:
+    """Counter-based random numbers (Philox4x32-10, ``kernels/random.cuh``) of one owner.
+
+    :param key: two 32-bit words from the owner's seed sequence.
+    Each draw operation gets its own slot; each call advances the stream's counter (a
+    1-element int64 device array, advanced on the device: no host round trip).
+    """
+
+    def __init__(self, xp, key):
+        self.key0, self.key1 = (np.uint32(k) for k in key)
+        self.counter = xp.zeros(1, dtype=np.int64)
+        self.slots = 0
+
+    def new_slot(self):
+        slot = self.slots
+        self.slots += 1
+        if slot > 0xFFFF:
+            raise InvalidConfiguration("more than 65536 random draws from one random stream")
+        return np.uint32(slot)
+
+
+class CudaBackend:
+    """The cuda paradigm: CuPy arrays and CUDA kernels (or, emulated, NumPy arrays and the
+    same kernels built for the CPU).
+
+    :param precision: 'double' (float64 state) or 'float' (float32 state).
+    :param device: index of the GPU.
+    :param emulate: run the kernels on the CPU (:class:`HostLauncher`) instead of a GPU.
+    """
+
+    paradigm = "cuda"
+
+    def __init__(self, precision="double", device=0, emulate=False):
+        self.precision = precision
+        self.float_dtype = np.float64 if precision == "double" else np.float32
+        self.real = "double" if precision == "double" else "float"
+        self.int_dtype = np.int64
+        self.num_threads = 1
+        self.jit_directory = None
+        self.launcher = HostLauncher() if emulate else CupyLauncher(device)
+        self.xp = self.launcher.xp
+        self.emulated = self.launcher.emulated
+        self._functions = {}
+
+    # -- kernels ----------------------------------------------------------------------
+    def function(self, text, name):
+        """Launchable kernel ``name`` of generated ``text`` (the shared header is added):
+        ``f(elements, *args)`` with device arrays and NumPy scalars as ``args``."""
+        key = (text, name)
+        fn = self._functions.get(key)
+        if fn is None:
+            fn = self._functions[key] = self.launcher.function(cuda_source.module_source(text, real=self.real), name)
+        return fn
+
+    def kernel_file_function(self, filename, name):
+        """Launchable kernel ``name`` of ``kernels/<filename>``."""
+        return self.function(f'#include "{filename}"\n', name)
+
+    def jit_enabled(self):
+        """The CPU's compiled loops (numba) are not used: the GPU runs generated CUDA."""
+        return False
+
+    def elementwise_kernel(self, source, arg_names, arg_dtypes):
+        return ElementwiseKernel(self, source, arg_names, arg_dtypes)
+
+    def fuses_populations(self):
+        """A population's step is always one generated kernel on the GPU."""
+        return True
+
+    def population_step(self, step, ns, buffers, n):
+        """``loop() -> (spikes, axon_spikes)``: the kernel of
+        :class:`~annarray.codegen.jit_population.FusedStep` ``step``
+        (:mod:`annarray.codegen.cuda_population`) over ``n`` neurons, bound to the arrays of
+        ``ns`` and the rank buffers ``buffers``; it returns the spike counts (0, 0 for
+        rate-coded neurons), which it reads back from the device."""
+        from annarray.codegen.cuda_population import KERNEL_NAME, population_kernel_source
+
+        xp = self.xp
+        arrays = {name for name, a in ns.items() if getattr(a, "ndim", None) == 1}
+        counts = {"_n_spikes": xp.zeros(1, dtype=np.int32), "_n_axon": xp.zeros(1, dtype=np.int32)}
+        values = {**ns, **buffers, **counts}
+        types = {name: c_type(a.dtype) for name, a in values.items() if hasattr(a, "dtype")}
+        source, args = population_kernel_source(step, arrays, types, self.real)
+        launch = partial(self.function(source, KERNEL_NAME), n, np.int64(n), *[values[a] for a in args])
+        if step.spike is None:
+            def rate_loop():
+                launch()
+                return 0, 0
+            return rate_loop
+        n_spikes, n_axon = counts["_n_spikes"], counts["_n_axon"]
+
+        def spiking_loop():
+            n_spikes.fill(0)
+            n_axon.fill(0)
+            launch()
+            return int(n_spikes[0]), int(n_axon[0])
+
+        return spiking_loop
+
+    # -- arrays -------------------------------------------------------------------------
+    def asarray(self, values, dtype=None):
+        return self.xp.asarray(values, dtype=dtype)
+
+    def to_host(self, array):
+        """Copy of ``array`` as a NumPy array on the host."""
+        if self.emulated or isinstance(array, np.ndarray):
+            return np.array(array, copy=True)
+        return self.xp.asnumpy(array)
+
+    def index_dtype(self, n):
+        return np.int32 if n < 2**31 - 1 else np.int64
+
+    def gather(self, source, indices, out):
+        """``out[:] = source[indices]``."""
+        self.xp.take(source, indices, out=out)
+
+    def scatter_add(self, target, indices, values):
+        """``target[indices] += values`` with repeated indices accumulated."""
+        if self.emulated:
+            np.add.at(target, indices, values)
+        else:
+            import cupyx
+
+            cupyx.scatter_add(target, indices, values)
+
+    def csr_matvec_plan(self, shape, indptr, indices, data):
+        """A callable ``(x, out)`` doing ``out += A @ x`` (``kernels/csr_matvec.cu``, a warp
+        per row); ``data`` may change in place later."""
+        xp = self.xp
+        indptr, indices = xp.asarray(indptr, dtype=np.int32), xp.asarray(indices, dtype=np.int32)
+        launch = self.kernel_file_function("csr_matvec.cu", "csr_matvec_add")
+        rows = np.int32(shape[0])
+        return lambda x, out: launch(32 * shape[0], rows, indptr, indices, data, x, out)
+
+    def dense_matvec_add(self, matrix, x, out, tmp):
+        """``out += matrix @ x`` (``tmp`` unused: the kernel adds in place)."""
+        launch = self.kernel_file_function("csr_matvec.cu", "dense_matvec_add")
+        launch(32 * matrix.shape[0], np.int32(matrix.shape[0]), np.int32(matrix.shape[1]), matrix, x, out)
+
+    def reduce_rows(self, op, values, starts, out):
+        """``out[k] = op(values[starts[k]:starts[k+1]])`` (the last segment to the end)."""
+        xp = self.xp
+        row_ptr = xp.concatenate([xp.asarray(starts, dtype=np.int32), xp.asarray([values.shape[0]], dtype=np.int32)])
+        launch = self.kernel_file_function("row_reductions.cu", f"reduce_rows_{op}")
+        launch(out.shape[0], np.int32(out.shape[0]), row_ptr, values, out)
+
+    # -- random numbers -------------------------------------------------------------------
+    def new_generator(self, seed_sequence=None):
+        """A :class:`PhiloxStream` keyed from ``seed_sequence`` (fresh entropy without one)."""
+        if seed_sequence is None:
+            seed_sequence = np.random.SeedSequence()
+        return PhiloxStream(self.xp, seed_sequence.generate_state(2, np.uint32))
+
+    def draw_op(self, rng, draw, out):
+        """A no-argument call filling ``out`` with this step's values of ``draw`` (a
+        :class:`~annarray.parser.items.RandomDraw`) from :class:`PhiloxStream` ``rng``."""
+        if draw.kind not in ("uniform", "normal", "gamma", "binomial"):
+            raise InvalidConfiguration(f"the cuda paradigm cannot draw from the distribution '{draw.kind}'")
+        fill = self.kernel_file_function("random_fill.cu", f"fill_{draw.kind}")
+        advance = self.kernel_file_function("clock.cu", "advance_clock")
+        params = ()
+        if draw.kind == "gamma":
+            params = tuple(self.float_dtype(a) for a in draw.args)
+        elif draw.kind == "binomial":
+            params = (np.int32(draw.args[0]), self.float_dtype(draw.args[1]))
+        args = (np.int64(out.size), rng.key0, rng.key1, rng.new_slot(), rng.counter, out) + params
+        flat_size = out.size
+
+        def draw_into():
+            fill(flat_size, *args)
+            advance(1, rng.counter)
+
+        return draw_into
