@@ -287,11 +287,16 @@ class CudaBackend:
             params = tuple(self.float_dtype(a) for a in draw.args)
         elif draw.kind == "binomial":
             params = (np.int32(draw.args[0]), self.float_dtype(draw.args[1]))
-        args = (np.int64(out.size), rng.key0, rng.key1, rng.new_slot(), rng.counter, out) + params
-        flat_size = out.size
+        # the kernels write the state's float type; other buffers (binomial counts are int64)
+        # receive a converted copy
+        target = out if out.dtype == self.float_dtype else self.xp.empty(out.shape, dtype=self.float_dtype)
+        args = (np.int64(out.size), rng.key0, rng.key1, rng.new_slot(), rng.counter, target) + params
+        flat_size, copyto = out.size, self.xp.copyto
 
         def draw_into():
             fill(flat_size, *args)
             advance(1, rng.counter)
+            if target is not out:
+                copyto(out, target, casting="unsafe")
 
         return draw_into

@@ -47,6 +47,7 @@ DEFAULTS = {
 def clean_config(monkeypatch, tmp_path):
     """Each test starts from the defaults: no config file, no command-line flags."""
     monkeypatch.setenv("ANNARRAY_CONFIG_FILE", str(tmp_path / "absent.json"))
+    monkeypatch.delenv("ANNARRAY_CUDA_MODE", raising=False)
     monkeypatch.setattr(config, "cli_flags", {})
     config.reset_config()
     yield
@@ -578,6 +579,34 @@ def test_setup_cuda_with_missing_device_index_raises(monkeypatch):
     monkeypatch.setitem(sys.modules, "cupy", fake_cupy(count=2))
     with pytest.raises(InvalidConfiguration, match="CUDA device 5"):
         config.setup(paradigm="cuda", cuda_device=5)
+
+
+def test_cuda_mode_comes_from_the_environment(monkeypatch):
+    assert config.cuda_mode() is None
+    monkeypatch.setenv("ANNARRAY_CUDA_MODE", "Emulate")
+    assert config.cuda_mode() == "emulate"
+    monkeypatch.setenv("ANNARRAY_CUDA_MODE", "cpu")
+    with pytest.raises(InvalidConfiguration, match="ANNARRAY_CUDA_MODE must be 'gpu' or 'emulate'"):
+        config.cuda_mode()
+
+
+def test_emulated_cuda_needs_no_cupy(monkeypatch):
+    monkeypatch.setenv("ANNARRAY_CUDA_MODE", "emulate")
+    monkeypatch.setitem(sys.modules, "cupy", None)  # import cupy fails
+    config.setup(paradigm="cuda")
+    assert config.check_paradigm() == "cuda"
+
+
+def test_cuda_backend_on_a_gpu_needs_the_opt_in(monkeypatch):
+    """Until the kernels have run on a GPU, the GPU backend is only built on request."""
+    from annarray.backend import select_backend
+
+    with pytest.raises(InvalidConfiguration, match="ANNARRAY_CUDA_MODE=gpu"):
+        select_backend("cuda")
+    monkeypatch.setenv("ANNARRAY_CUDA_MODE", "emulate")
+    backend = select_backend("cuda", precision="float")
+    assert (backend.paradigm, backend.emulated, backend.float_dtype) == ("cuda", True, np.float32)
+    select_backend("openmp")
 
 
 def test_check_paradigm_openmp():

@@ -192,3 +192,13 @@ def test_two_copies_of_the_default_network(paradigm):
     net2.simulate(5)
     assert (net1.get(pop).r[0], net2.get(pop).r[0]) == (2.0, 5.0)
     assert (net1.get_current_step(), net2.get_current_step()) == (2, 5)
+
+
+def test_compile_cuda_config_selects_the_device():
+    """``compile(cuda_config={'device': N})`` sets the device the cuda paradigm will use."""
+    from annarray import config
+
+    ann.Population(3, ann.Neuron(equations="r = 1.0"))
+    ann.compile(cuda_config={"device": 2})
+    assert config.get_config("cuda_device") == 2
+    config.setup(cuda_device=0)
