@@ -231,6 +231,10 @@ class CPUBackend:
         types are compiled now)."""
         return cpu_jit.bind(cpu_jit.compile_function(source, name, self.jit_directory), args, later)
 
+    def delivers_spikes(self):
+        """Whether :meth:`spike_delivery` gives compiled deliveries (with the JIT)."""
+        return self.jit_enabled()
+
     def spike_delivery(self, g, row_of, w_rows, rank_dtype, post_table=None):
         """``deliver(ranks)`` adding, for each rank (an array of ``rank_dtype``), its row of
         weights ``w_rows[row_of[rank]]`` to ``g`` at ``post_table[row_of[rank]]``, or, without

@@ -221,6 +221,31 @@ class CudaBackend:
 
         return spiking_loop
 
+    def delivers_spikes(self):
+        """Spike delivery through the padded tables is one kernel (:meth:`spike_delivery`)."""
+        return True
+
+    def spike_delivery(self, g, row_of, w_rows, rank_dtype, post_table=None):
+        """``deliver(ranks)`` adding, for each rank, its row of weights ``w_rows[row_of[rank]]``
+        to ``g`` at ``post_table[row_of[rank]]`` or, without ``post_table``, to the whole of
+        ``g`` in order (``kernels/spike_tables.cu``, one block per spike)."""
+        xp = self.xp
+        w_rows = xp.ascontiguousarray(w_rows)
+        width = int(w_rows.shape[1])
+        header = (f"#define RANK_T {c_type(rank_dtype)}\n#define ROW_T {c_type(row_of.dtype)}\n"
+                  f"#define POST_T {c_type(post_table.dtype if post_table is not None else np.int32)}\n"
+                  '#include "spike_tables.cu"\n')
+        if post_table is None:
+            launch, tables = self.function(header, "deliver_full"), (w_rows, g)
+        else:
+            launch, tables = self.function(header, "deliver_table"), (xp.ascontiguousarray(post_table), w_rows, g)
+
+        def deliver(ranks):
+            n = int(ranks.shape[0])
+            launch(n * BLOCK, np.int32(n), ranks, row_of, np.int32(width), *tables)
+
+        return deliver
+
     # -- arrays -------------------------------------------------------------------------
     def asarray(self, values, dtype=None):
         return self.xp.asarray(values, dtype=dtype)

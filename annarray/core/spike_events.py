@@ -214,7 +214,7 @@ class SpikeEvents:
             if g.same_targets:
                 g.targets = first
                 g.full = bool(first.shape[0] == self.conductance.shape[0] and xp.all(first == xp.arange(first.shape[0])))
-            if self.ops.backend.jit_enabled():
+            if self.ops.backend.delivers_spikes():
                 g.deliver = self._compiled_delivery(g, valid)
 
     def _compiled_delivery(self, g, valid):
