@@ -132,9 +132,11 @@ def device_check(source, arch="sm_80"):
         raise CompilationError("nvcc is not installed")
     key = hashlib.sha256((arch + source).encode()).hexdigest()[:24]
     directory = _build_directory()
+    done = directory / f"device_{key}.ptx"
+    if done.exists():  # compiled before (the PTX of one text never changes)
+        return done.read_text()
     source_file, ptx = directory / f"device_{key}.cu", directory / f"device_{key}.{os.getpid()}.ptx"
     source_file.write_text(source)
     _run([compiler, "-ptx", f"-arch={arch}", "-o", str(ptx), str(source_file)], "nvcc")
-    text = ptx.read_text()
-    ptx.unlink()
-    return text
+    os.replace(ptx, done)
+    return done.read_text()
