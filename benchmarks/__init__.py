@@ -22,6 +22,7 @@ CPU machines are only meaningful as ratios measured in the same run.
 
 SUITES = {
     "foundation": "benchmarks.foundation",
+    "gpu": "benchmarks.gpu",
     "projections": "benchmarks.projections",
     "run": "benchmarks.runner",
     "scaling": "benchmarks.scaling",

@@ -114,6 +114,8 @@ def child(args):
     sim = importlib.import_module(args.simulator)
     t = time.perf_counter()
     sim.setup(num_threads=args.nthreads, seed=args.seed)
+    if args.paradigm != "openmp":
+        sim.setup(paradigm=args.paradigm)
     model = build_model(args.model, sim, **_model_params(args.params))
     build_s = time.perf_counter() - t
 
@@ -137,6 +139,7 @@ def child(args):
         "simulator": args.simulator,
         "simulator_version": _version(sim),
         "threads": args.nthreads,
+        "paradigm": args.paradigm,
         "seed": args.seed,
         "neurons": int(pop.size),
         "synapses": int(sum(p.nb_synapses for p in model.projections)),
@@ -285,6 +288,9 @@ def snapshot_annarray(work):
     folder = os.path.join(work, "snapshot")
     shutil.copytree(os.path.join(REPO, "annarray"), os.path.join(folder, "annarray"),
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    # the kernel sources are installed as annarray.kernels
+    shutil.copytree(os.path.join(REPO, "kernels"), os.path.join(folder, "annarray", "kernels"),
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     digest = hashlib.sha256()
     for root, dirs, files in os.walk(os.path.join(folder, "annarray")):
         dirs.sort()
@@ -295,7 +301,7 @@ def snapshot_annarray(work):
                 digest.update(f.read())
     info = {"sha256": digest.hexdigest()[:16]}
     try:
-        status = subprocess.run(["git", "status", "--porcelain", "--", "annarray"], cwd=REPO,
+        status = subprocess.run(["git", "status", "--porcelain", "--", "annarray", "kernels"], cwd=REPO,
                                 capture_output=True, text=True, timeout=60)
         info["working_tree_changes"] = [line for line in status.stdout.splitlines() if line.strip()]
     except (OSError, subprocess.SubprocessError):
@@ -570,6 +576,7 @@ def _parse(argv):
     p.add_argument("--nthreads", type=int, default=1, help=argparse.SUPPRESS)
     p.add_argument("--dir", help=argparse.SUPPRESS)
     p.add_argument("--params", default="", help=argparse.SUPPRESS)
+    p.add_argument("--paradigm", default="openmp", help=argparse.SUPPRESS)
     opts = p.parse_args(argv)
     if opts.child:
         return opts
