@@ -95,4 +95,10 @@ ANN_DEVICE float ann_atomic_min(float* address, float value) {
 
 #endif
 
+/* row of step s in a ring buffer of depth rows: s mod depth in [0, depth), also for s < 0 */
+ANN_DEVICE long long ann_ring_row(long long s, int depth) {
+    long long row = s % (long long)depth;
+    return row < 0 ? row + depth : row;
+}
+
 #endif /* ANNARRAY_DEVICE_CUH */

@@ -12,6 +12,14 @@
  * order. Either way no two threads write the same out[r], so no atomics are needed.
  */
 
+#ifndef ANNARRAY_HOST
+/* the sum of `value` over the 32 lanes of the warp, in lane 0 */
+__device__ __forceinline__ ann_real ann_warp_sum(ann_real value) {
+    for (int offset = 16; offset > 0; offset >>= 1) value += __shfl_down_sync(0xffffffffu, value, offset);
+    return value;
+}
+#endif
+
 ANN_KERNEL void csr_matvec_add(int n_rows, const int* row_ptr, const int* col, const ann_real* w,
                                const ann_real* x, ann_real* out)
 {
@@ -27,7 +35,7 @@ ANN_KERNEL void csr_matvec_add(int n_rows, const int* row_ptr, const int* col, c
     for (long long r = ((long long)blockIdx.x * blockDim.x + threadIdx.x) >> 5; r < n_rows; r += warps) {
         ann_real total = 0;
         for (int k = row_ptr[r] + lane; k < row_ptr[r + 1]; k += 32) total += w[k] * x[col[k]];
-        for (int offset = 16; offset > 0; offset >>= 1) total += __shfl_down_sync(0xffffffffu, total, offset);
+        total = ann_warp_sum(total);
         if (lane == 0) out[r] += total;
     }
 #endif
@@ -49,7 +57,7 @@ ANN_KERNEL void dense_matvec_add(int n_rows, int n_cols, const ann_real* w, cons
         ann_real total = 0;
         const ann_real* row = w + r * n_cols;
         for (int c = lane; c < n_cols; c += 32) total += row[c] * x[c];
-        for (int offset = 16; offset > 0; offset >>= 1) total += __shfl_down_sync(0xffffffffu, total, offset);
+        total = ann_warp_sum(total);
         if (lane == 0) out[r] += total;
     }
 #endif

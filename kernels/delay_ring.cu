@@ -5,15 +5,6 @@
  * device clock (long long[1], advanced by advance_clock), only read here.
  */
 
-#ifndef ANNARRAY_RING_ROW
-#define ANNARRAY_RING_ROW
-/* row of step s in a ring of depth rows: s mod depth in [0, depth), also for s < 0 */
-ANN_DEVICE long long ann_ring_row(long long s, int depth) {
-    long long row = s % (long long)depth;
-    return row < 0 ? row + depth : row;
-}
-#endif
-
 /* Records this step's values: row step mod depth of buffer = source (ann_real[size]); the thread
  * of element i copies element i. */
 ANN_KERNEL void delay_push(const long long* step, int depth, int size, const ann_real* source,

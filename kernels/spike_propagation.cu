@@ -17,15 +17,6 @@
  * `step` is the device clock (long long[1], advanced by advance_clock), only read here.
  */
 
-#ifndef ANNARRAY_RING_ROW
-#define ANNARRAY_RING_ROW
-/* row of step s in a ring of depth rows: s mod depth in [0, depth), also for s < 0 */
-ANN_DEVICE long long ann_ring_row(long long s, int depth) {
-    long long row = s % (long long)depth;
-    return row < 0 ? row + depth : row;
-}
-#endif
-
 /* Records this step's spikes: copies the n_spikes[0] ranks of spikes (int[size]) into row
  * step mod depth of ring_ranks and n_spikes[0] into ring_counts of that row (also 0, which
  * clears the row written depth steps ago). A count above size, which a population cannot
