@@ -8,7 +8,8 @@ Its functions take NumPy arrays where the kernel takes device pointers and NumPy
 the arithmetic is the same element by element, so the CPU build's results are what the GPU
 computes, up to the order of atomic additions and fused multiply-adds.
 
-:func:`device_check` compiles the same text for the GPU with ``nvcc`` (no device needed).
+:func:`device_check` compiles the same text for the GPU with ``nvcc`` (no device needed), and
+:func:`nvrtc_check` with NVRTC, the run-time compiler CuPy uses (no C library headers).
 Neither is used to run simulations; the tests use them.
 """
 
@@ -24,7 +25,7 @@ import numpy as np
 
 from annarray.errors import CompilationError
 
-__all__ = ["HostModule", "host_module", "device_check", "host_compiler", "nvcc"]
+__all__ = ["HostModule", "host_module", "device_check", "nvrtc_check", "nvrtc_library", "host_compiler", "nvcc"]
 
 _SCALARS = {
     np.dtype(np.int32): ctypes.c_int32,
@@ -140,3 +141,47 @@ def device_check(source, arch="sm_80"):
     _run([compiler, "-ptx", f"-arch={arch}", "-o", str(ptx), str(source_file)], "nvcc")
     os.replace(ptx, done)
     return done.read_text()
+
+
+def nvrtc_library():
+    """Path of the NVRTC library: ``$ANNARRAY_NVRTC``, else the one of the pip package
+    ``nvidia-cuda-nvrtc`` if installed, else None."""
+    path = os.environ.get("ANNARRAY_NVRTC")
+    if path:
+        return path if Path(path).exists() else None
+    try:
+        import nvidia  # namespace package of NVIDIA's pip wheels
+    except ImportError:
+        return None
+    for root in getattr(nvidia, "__path__", []):
+        for candidate in sorted(Path(root).glob("*/lib/libnvrtc.so*")):
+            if "builtins" not in candidate.name:
+                return str(candidate)
+    return None
+
+
+def nvrtc_check(source, arch="compute_80", options=("--std=c++14",)):
+    """Compiles module text ``source`` with NVRTC as ``cupy.RawModule`` does (no device needed)
+    and returns the PTX; raises CompilationError with NVRTC's log on errors."""
+    path = nvrtc_library()
+    if path is None:
+        raise CompilationError("NVRTC is not installed (pip install nvidia-cuda-nvrtc, or set ANNARRAY_NVRTC)")
+    lib = ctypes.CDLL(path)
+    program = ctypes.c_void_p()
+    if lib.nvrtcCreateProgram(ctypes.byref(program), source.encode(), b"module.cu", 0, None, None) != 0:
+        raise CompilationError("nvrtcCreateProgram failed")
+    try:
+        flags = [f"--gpu-architecture={arch}".encode(), *(o.encode() for o in options)]
+        status = lib.nvrtcCompileProgram(program, len(flags), (ctypes.c_char_p * len(flags))(*flags))
+        size = ctypes.c_size_t()
+        lib.nvrtcGetProgramLogSize(program, ctypes.byref(size))
+        log = ctypes.create_string_buffer(size.value)
+        lib.nvrtcGetProgramLog(program, log)
+        if status != 0:
+            raise CompilationError(f"NVRTC failed:\n{log.value.decode(errors='replace')[:4000]}")
+        lib.nvrtcGetPTXSize(program, ctypes.byref(size))
+        ptx = ctypes.create_string_buffer(size.value)
+        lib.nvrtcGetPTX(program, ptx)
+        return ptx.value.decode()
+    finally:
+        lib.nvrtcDestroyProgram(ctypes.byref(program))
