@@ -150,3 +150,19 @@ def test_all_to_all_spike_delivery_adds_whole_rows(both):
     openmp, cuda = both(build, 100.0, dt=0.1)
     assert sum(len(t) for t in openmp["dst:spike"].values()) > 10
     assert_same(openmp, cuda)
+
+
+def test_single_precision_stays_within_float_resolution(both):
+    """precision='float': the GPU computes in float, the CPU in double rounded to float."""
+    neuron = ann.Neuron(parameters="tau = 10.0\n b = 0.0",
+                        equations="tau * dr/dt + r = b + sum(exc) : min=0.0")
+
+    def build():
+        a, b = ann.Population(60, neuron), ann.Population(40, neuron)
+        a.b = np.linspace(0.0, 1.0, 60)
+        ann.Projection(a, b, "exc").connect_fixed_probability(0.3, weights=0.05)
+        return {"b:r": ann.Monitor(b, "r")}
+
+    openmp, cuda = both(build, 50.0, dt=0.5, precision="float")
+    assert openmp["b:r"].dtype == cuda["b:r"].dtype == np.float32
+    assert_same(openmp, cuda, rtol=1e-5)
