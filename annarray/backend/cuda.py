@@ -180,6 +180,12 @@ class CudaBackend:
         """Launchable kernel ``name`` of ``kernels/<filename>``."""
         return self.function(f'#include "{filename}"\n', name)
 
+    @property
+    def kernel_owner(self):
+        """Element-wise kernels launch through this backend (its device and module cache):
+        the process-wide kernel cache keeps them per backend."""
+        return id(self)
+
     def jit_enabled(self):
         """The CPU's compiled loops (numba) are not used: the GPU runs generated CUDA."""
         return False

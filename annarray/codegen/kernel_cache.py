@@ -1,7 +1,8 @@
 """Caches keyed on generated source.
 
 * :func:`get_kernel`: compiled kernels in memory, keyed on (paradigm, precision, source,
-  argument dtypes) — identical source is compiled once per process.
+  argument dtypes) — identical source is compiled once per process; a backend whose kernels
+  hold on to it (its device, its module cache) adds itself to the key (``kernel_owner``).
 * :class:`CodeCache`: generated code of each model on disk in the compile directory,
   keyed on a hash of the model text and of everything else that shapes its code, so that
   re-running an unchanged script skips SymPy. Files are written atomically.
@@ -23,7 +24,8 @@ _kernels = {}
 
 def get_kernel(backend, source, arg_names, arg_dtypes):
     """The compiled element-wise kernel for ``source`` (built on first request)."""
-    key = (backend.paradigm, backend.precision, source, tuple(arg_names), tuple(str(d) for d in arg_dtypes))
+    key = (backend.paradigm, backend.precision, getattr(backend, "kernel_owner", None), source, tuple(arg_names),
+           tuple(str(d) for d in arg_dtypes))
     kernel = _kernels.get(key)
     if kernel is None:
         kernel = _kernels[key] = backend.elementwise_kernel(source, arg_names, arg_dtypes)

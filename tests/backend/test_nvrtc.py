@@ -53,7 +53,7 @@ def build_networks():
 
 @pytest.mark.parametrize("precision", ["double", "float"])
 def test_every_module_compiles_with_nvrtc(modules, precision):
-    ann.setup(paradigm="cuda", precision=precision, dt=0.5)
+    ann.setup(paradigm="cuda", precision=precision, dt=0.5, seed=3)
     build_networks()
     ann.compile()
     ann.simulate(20.0)
