@@ -7,7 +7,7 @@ for the reference. See the README and ``examples/``.
 import logging
 
 from annarray import config
-from annarray.config import dt, get_config, set_seed, setup
+from annarray.config import dt, get_config, setup
 from annarray.core.callbacks import (
                                   callbacks_enabled,
                                   clear_all_callbacks,
@@ -51,6 +51,7 @@ from annarray.core.simulation import (
                                   populations,
                                   projections,
                                   reset,
+                                  set_seed,
                                   set_current_step,
                                   set_time,
                                   simulate,

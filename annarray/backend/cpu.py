@@ -268,6 +268,11 @@ class CPUBackend:
 
         return draw_into
 
+    def reseed(self, rng, seed_sequence):
+        """Restarts generator ``rng`` (of :meth:`new_generator`) in place from
+        ``seed_sequence``: the draw operations bound to it draw the new stream."""
+        rng.bit_generator.state = np.random.PCG64(seed_sequence).state
+
     def new_generator(self, seed_sequence=None):
         """A random generator for per-step draws (NumPy's PCG64)."""
         return np.random.Generator(np.random.PCG64(seed_sequence))

@@ -135,6 +135,11 @@ class PhiloxStream:
         self.counter = xp.zeros(1, dtype=np.int64)
         self.slots = 0
 
+    def restart(self, key):
+        """A new key and the counter back to 0 (draw operations read both at each call)."""
+        self.key0, self.key1 = (np.uint32(k) for k in key)
+        self.counter.fill(0)
+
     def new_slot(self):
         slot = self.slots
         self.slots += 1
@@ -306,6 +311,10 @@ class CudaBackend:
             seed_sequence = np.random.SeedSequence()
         return PhiloxStream(self.xp, seed_sequence.generate_state(2, np.uint32))
 
+    def reseed(self, rng, seed_sequence):
+        """Restarts :class:`PhiloxStream` ``rng`` in place from ``seed_sequence``."""
+        rng.restart(seed_sequence.generate_state(2, np.uint32))
+
     def draw_op(self, rng, draw, out):
         """A no-argument call filling ``out`` with this step's values of ``draw`` (a
         :class:`~annarray.parser.items.RandomDraw`) from :class:`PhiloxStream` ``rng``."""
@@ -321,11 +330,11 @@ class CudaBackend:
         # the kernels write the state's float type; other buffers (binomial counts are int64)
         # receive a converted copy
         target = out if out.dtype == self.float_dtype else self.xp.empty(out.shape, dtype=self.float_dtype)
-        args = (np.int64(out.size), rng.key0, rng.key1, rng.new_slot(), rng.counter, target) + params
+        size, slot, rest = np.int64(out.size), rng.new_slot(), (rng.counter, target) + params
         flat_size, copyto = out.size, self.xp.copyto
 
         def draw_into():
-            fill(flat_size, *args)
+            fill(flat_size, size, rng.key0, rng.key1, slot, *rest)  # the keys change on reseed()
             advance(1, rng.counter)
             if target is not out:
                 copyto(out, target, casting="unsafe")

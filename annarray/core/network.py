@@ -270,6 +270,7 @@ class Network:
         }
         for name, c in constants().items():
             shared[name] = c.array if xp is np else xp.asarray(c.array)
+        self._shared = shared
         for pop in self.populations:
             pop._instantiate(codes[pop.name], backend, shared)
         self._instantiate_projections(backend, codes, shared)
@@ -477,16 +478,14 @@ class Network:
     # -- random numbers --------------------------------------------------------------------
     def set_seed(self, seed, use_seed_seq=True):
         """Seeds this network's generators (the per-step draws of its populations and
-        projections), instead of the configuration's seed. Call it before :meth:`compile`.
+        projections), instead of the configuration's seed. After :meth:`compile`, the
+        generators start again from the new seed, as the reference's do: the same seed gives
+        the same draws from there on.
 
         :param seed: an integer >= 0 (or a sequence of them: the entropy of a
             :class:`numpy.random.SeedSequence`); -1 or None: fresh entropy.
         :param use_seed_seq: accepted for compatibility; annarray always uses SeedSequence.
         """
-        if self.compiled:
-            raise NetworkError(
-                f"network {self.id}: set_seed() after compile() is not supported; seed the network "
-                "before compiling it (or use setup(seed=...) before creating the network)")
         if seed is None or (np.ndim(seed) == 0 and int(seed) == -1):
             self._seed = -1
         elif np.ndim(seed) == 0:
@@ -495,6 +494,26 @@ class Network:
             self._seed = int(seed)
         else:
             self._seed = [int(s) for s in seed]
+        if self.compiled:
+            self.reseed()
+
+    def reseed(self):
+        """Restarts the per-step generators of the compiled network from its seed
+        (:meth:`_seed_entropy`), in place: each population's and projection's generator gets
+        the child of the network's SeedSequence it got at compile time, so that the draws
+        from here on are those of a network compiled with this seed."""
+        base = np.random.SeedSequence(self._seed_entropy())
+        self._shared["_seed_sequence"] = base
+        backend = self._backend
+        for pop in self.populations:
+            backend.reseed(pop._rng, base.spawn(1)[0])
+        for proj in self.projections:
+            runtime = proj._runtime
+            if getattr(runtime, "rng", None) is not None:
+                backend.reseed(runtime.rng, base.spawn(1)[0])
+            structural = getattr(proj, "_structural", None)
+            if structural is not None:
+                structural.reseed(base)
 
     def _seed_entropy(self):
         """Entropy of this network's SeedSequence: set_seed()'s value, else [config seed, id],

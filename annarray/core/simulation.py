@@ -1,5 +1,6 @@
 """Module-level simulation functions, acting on the default network (id 0)."""
 
+from annarray import config
 from annarray.core.network import _networks, clear_networks, default_network
 from annarray.core.population import population_of
 
@@ -30,6 +31,16 @@ def simulate(duration, measure_time=False, progress_bar=False, callbacks=True, n
 def simulate_until(max_duration, population, operator="and", measure_time=False, net_id=0):
     """Simulates until the stop condition(s) of ``population`` hold; returns the duration (ms)."""
     return _net(net_id).simulate_until(max_duration, population, operator, measure_time)
+
+
+def set_seed(seed, use_seed_seq=True, net_id=0):
+    """Seeds annarray's and NumPy's generators (:func:`annarray.config.set_seed`). If network
+    ``net_id`` (default: the default network) is compiled, its per-step generators restart
+    from the new seed, as the reference's do after ``compile()``."""
+    config.set_seed(seed, use_seed_seq)
+    net = default_network() if net_id == 0 else _networks.get(net_id)
+    if net is not None and net.compiled:
+        net.reseed()
 
 
 def step(net_id=0):

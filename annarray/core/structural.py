@@ -164,12 +164,21 @@ class StructuralPlasticity:
         self.uniform_delay = int(steps) if np.ndim(steps) == 0 else None
         #: longest delay in steps at compile time (new synapses cannot exceed it)
         self.max_delay = max(int(np.max(steps)) if np.size(steps) else 0, 1)
-        base = shared["_seed_sequence"]
-        self.seed_sequence = np.random.SeedSequence(
-            base.entropy, spawn_key=tuple(base.spawn_key) + (_SEED_KEY, proj.id))
+        self.proj_id = proj.id
+        self.seed_sequence = self._own_sequence(shared["_seed_sequence"])
         self.rng = backend.new_generator(self.seed_sequence.spawn(1)[0])
         self.rules = self._compile_rules()
         self.schedule = {"creating": None, "pruning": None}  # (period, offset) in steps when on
+
+    def _own_sequence(self, base):
+        """This projection's SeedSequence, derived from the network's ``base`` by the
+        projection's id (whatever the order in which objects draw from ``base``)."""
+        return np.random.SeedSequence(base.entropy, spawn_key=tuple(base.spawn_key) + (_SEED_KEY, self.proj_id))
+
+    def reseed(self, base):
+        """Restarts the generator from the network's new SeedSequence ``base``."""
+        self.seed_sequence = self._own_sequence(base)
+        self.backend.reseed(self.rng, self.seed_sequence.spawn(1)[0])
 
     def _compile_rules(self):
         from annarray.core.globals import constants, global_functions, parse_function_definitions

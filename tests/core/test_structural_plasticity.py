@@ -459,3 +459,27 @@ def test_monitors_follow_or_refuse_a_change(paradigm, structural):
     with pytest.raises(NetworkError, match="per-synapse"):
         proj.dendrite(1).prune_synapse(0)
     assert proj.nb_synapses == 5
+
+
+def test_set_seed_after_compile_restarts_the_creation_draws(structural):
+    """Probabilistic creation after set_seed(3), twice from the same connectivity, creates
+    the same synapses (the structural generator restarts with the network's)."""
+    pre, r0 = _constant(30, 30)
+    pre.r0 = r0
+    post = _sum(30)
+    proj = ann.Projection(pre, post, "exc", ann.Synapse(creating="pre.r > 0.5 : proba = 0.3, w = 0.5"))
+    proj.connect_one_to_one(1.0)
+    ann.compile()
+    created = []
+    for _ in range(2):
+        for rank in range(30):  # back to one-to-one
+            extra = [p for p in proj.dendrite(rank).pre_ranks if p != rank]
+            if extra:
+                proj.dendrite(rank).prune_synapses(extra)
+        ann.set_seed(3)
+        proj.start_creating(1.0)
+        ann.simulate(2.0)
+        proj.stop_creating()
+        created.append([sorted(proj.dendrite(r).pre_ranks) for r in range(30)])
+    assert created[0] == created[1]
+    assert sum(len(row) for row in created[0]) > 30 + 50  # ~0.3 * 870 * 2 draws created
