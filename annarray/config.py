@@ -263,7 +263,7 @@ def setup(**kwargs):
     values = _validate(kwargs)
 
     paradigm = values.get("paradigm", _config["paradigm"])
-    if paradigm == "cuda" and ("paradigm" in values or "cuda_device" in values) and cuda_mode() != "emulate":
+    if paradigm == "cuda" and ("paradigm" in values or "cuda_device" in values) and cuda_mode() not in ("emulate", "strict"):
         _check_cuda(values.get("cuda_device", _config["cuda_device"]))
 
     _config.update(values)
@@ -421,12 +421,13 @@ def _check_cuda(device=None):
 def cuda_mode():
     """How the cuda paradigm runs, from the environment variable ``ANNARRAY_CUDA_MODE``:
     'gpu' (CuPy on the GPU), 'emulate' (the same CUDA kernels built for the CPU, on NumPy
-    arrays: slow, for checking the GPU code without a GPU) or None (not set)."""
+    arrays: slow, for checking the GPU code without a GPU), 'strict' (emulated, refusing
+    what CuPy refuses between host and device arrays) or None (not set)."""
     value = os.environ.get("ANNARRAY_CUDA_MODE", "").strip().lower()
     if value in ("", "0", "off"):
         return None
-    if value not in ("gpu", "emulate"):
-        raise InvalidConfiguration(f"ANNARRAY_CUDA_MODE must be 'gpu' or 'emulate', not {value!r}")
+    if value not in ("gpu", "emulate", "strict"):
+        raise InvalidConfiguration(f"ANNARRAY_CUDA_MODE must be 'gpu', 'emulate' or 'strict', not {value!r}")
     return value
 
 
@@ -437,7 +438,7 @@ def check_paradigm():
     raises :class:`~annarray.errors.InvalidConfiguration` when CuPy or the CUDA device
     is missing.
     """
-    if _config["paradigm"] == "cuda" and cuda_mode() != "emulate":
+    if _config["paradigm"] == "cuda" and cuda_mode() not in ("emulate", "strict"):
         _check_cuda(_config["cuda_device"])
     return _config["paradigm"]
 

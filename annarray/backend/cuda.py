@@ -49,17 +49,33 @@ def c_type(dtype):
 class HostLauncher:
     """Runs kernel modules built for the CPU on NumPy arrays (the emulated cuda paradigm)."""
 
-    xp = np
     emulated = True
 
-    def __init__(self):
+    def __init__(self, strict=False):
         from annarray.backend import cuda_host
 
         self._host = cuda_host
+        self.strict = strict
+        if strict:
+            from annarray.backend.strict_xp import StrictNumpy
+
+            self.xp = StrictNumpy()
+        else:
+            self.xp = np
 
     def function(self, text, name):
         kernel = self._host.host_module(text)[name]
-        return lambda elements, *args: kernel(*args)
+        if not self.strict:
+            return lambda elements, *args: kernel(*args)
+
+        def launch(elements, *args):
+            for position, arg in enumerate(args):
+                if type(arg) is np.ndarray:
+                    raise TypeError(f"kernel {name}: argument {position} is a host (NumPy) array; a GPU kernel "
+                                    "takes device arrays (CuPy refuses this)")
+            kernel(*args)
+
+        return launch
 
     def synchronize(self):
         pass
@@ -126,26 +142,29 @@ class PhiloxStream:
     """Counter-based random numbers (Philox4x32-10, ``kernels/random.cuh``) of one owner.
 
     :param key: two 32-bit words from the owner's seed sequence.
-    Each draw operation gets its own slot; each call advances the stream's counter (a
-    1-element int64 device array, advanced on the device: no host round trip).
+    Each named draw gets its own slot; each call advances the stream's counter (a 1-element
+    int64 device array, advanced on the device: no host round trip).
     """
 
     def __init__(self, xp, key):
         self.key0, self.key1 = (np.uint32(k) for k in key)
         self.counter = xp.zeros(1, dtype=np.int64)
-        self.slots = 0
+        self.slots = {}
 
     def restart(self, key):
         """A new key and the counter back to 0 (draw operations read both at each call)."""
         self.key0, self.key1 = (np.uint32(k) for k in key)
         self.counter.fill(0)
 
-    def new_slot(self):
-        slot = self.slots
-        self.slots += 1
-        if slot > 0xFFFF:
-            raise InvalidConfiguration("more than 65536 random draws from one random stream")
-        return np.uint32(slot)
+    def slot(self, name):
+        """The slot of the draws named ``name`` (a draw operation made again for the same
+        name, as structural plasticity does at each call, keeps its slot: the counter, which
+        advances at every draw, keeps the streams apart)."""
+        if name not in self.slots:
+            if len(self.slots) > 0xFFFF:
+                raise InvalidConfiguration("more than 65536 different random draws from one random stream")
+            self.slots[name] = np.uint32(len(self.slots))
+        return self.slots[name]
 
 
 class CudaBackend:
@@ -155,18 +174,20 @@ class CudaBackend:
     :param precision: 'double' (float64 state) or 'float' (float32 state).
     :param device: index of the GPU.
     :param emulate: run the kernels on the CPU (:class:`HostLauncher`) instead of a GPU.
+    :param strict: emulated, with CuPy's boundary between host and device arrays
+        (:mod:`annarray.backend.strict_xp`).
     """
 
     paradigm = "cuda"
 
-    def __init__(self, precision="double", device=0, emulate=False):
+    def __init__(self, precision="double", device=0, emulate=False, strict=False):
         self.precision = precision
         self.float_dtype = np.float64 if precision == "double" else np.float32
         self.real = "double" if precision == "double" else "float"
         self.int_dtype = np.int64
         self.num_threads = 1
         self.jit_directory = None
-        self.launcher = HostLauncher() if emulate else CupyLauncher(device)
+        self.launcher = HostLauncher(strict) if emulate else CupyLauncher(device)
         self.xp = self.launcher.xp
         self.emulated = self.launcher.emulated
         self._functions = {}
@@ -263,9 +284,9 @@ class CudaBackend:
 
     def to_host(self, array):
         """Copy of ``array`` as a NumPy array on the host."""
-        if self.emulated or isinstance(array, np.ndarray):
-            return np.array(array, copy=True)
-        return self.xp.asnumpy(array)
+        if hasattr(array, "get"):  # a device array (cupy.ndarray, or strict emulation's)
+            return array.get()
+        return np.array(array, copy=True)
 
     def index_dtype(self, n):
         return np.int32 if n < 2**31 - 1 else np.int64
@@ -330,7 +351,7 @@ class CudaBackend:
         # the kernels write the state's float type; other buffers (binomial counts are int64)
         # receive a converted copy
         target = out if out.dtype == self.float_dtype else self.xp.empty(out.shape, dtype=self.float_dtype)
-        size, slot, rest = np.int64(out.size), rng.new_slot(), (rng.counter, target) + params
+        size, slot, rest = np.int64(out.size), rng.slot(draw.name), (rng.counter, target) + params
         flat_size, copyto = out.size, self.xp.copyto
 
         def draw_into():

@@ -600,7 +600,7 @@ class Projection:
             copy._conn = self._conn
             copy._delay_steps = self._delay_steps
             copy._single_weight = self._single_weight
-            copy._state = {k: np.array(v) for k, v in self._state.items()}
+            copy._state = {k: np.array(self._host(k)) for k in self._state}  # host copies of device values
             copy._storage_format = self._storage_format
             copy.connector_description = self.connector_description
         copy._creation_defaults = dict(self._creation_defaults)

@@ -1,7 +1,7 @@
 """The same deterministic models give the same results on the openmp and cuda paradigms.
 
 The cuda paradigm runs on the GPU where ``ANNARRAY_CUDA_MODE=gpu`` and a GPU are present; on
-any other machine it is *emulated* (``ANNARRAY_CUDA_MODE=emulate``: the generated CUDA kernels
+any other machine it is *emulated* (``ANNARRAY_CUDA_MODE=strict``: the generated CUDA kernels
 built for the CPU, on NumPy arrays), so this module also runs in CI. The openmp results are
 themselves checked against analytic solutions and the reference simulator elsewhere; here
 the requirement is equality within float tolerance (sums may be added in another order on
@@ -16,7 +16,7 @@ import pytest
 import annarray as ann
 from annarray.backend import cuda_host
 
-MODE = os.environ.get("ANNARRAY_CUDA_MODE") or "emulate"
+MODE = os.environ.get("ANNARRAY_CUDA_MODE") or "strict"
 
 pytestmark = pytest.mark.skipif(MODE == "emulate" and cuda_host.host_compiler() is None,
                                 reason="emulating the cuda paradigm needs a C++ compiler")

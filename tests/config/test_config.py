@@ -586,7 +586,7 @@ def test_cuda_mode_comes_from_the_environment(monkeypatch):
     monkeypatch.setenv("ANNARRAY_CUDA_MODE", "Emulate")
     assert config.cuda_mode() == "emulate"
     monkeypatch.setenv("ANNARRAY_CUDA_MODE", "cpu")
-    with pytest.raises(InvalidConfiguration, match="ANNARRAY_CUDA_MODE must be 'gpu' or 'emulate'"):
+    with pytest.raises(InvalidConfiguration, match="ANNARRAY_CUDA_MODE must be 'gpu', 'emulate' or 'strict'"):
         config.cuda_mode()
 
 
