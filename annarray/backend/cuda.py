@@ -127,6 +127,9 @@ class ElementwiseKernel:
 
     def bind(self, args, out):
         xp = self.backend.xp
+        if self.backend.strict and any(type(a) is np.ndarray for a in args):
+            # a device copy made here would not follow later changes of the host array
+            raise TypeError(f"kernel '{self.source}': an argument is a host (NumPy) array, not state")
         args = [a if isinstance(a, xp.ndarray) else xp.asarray(a) for a in args]
         arrays = {n for n, a in zip(self.arg_names, args, strict=True) if a.ndim > 0}
         text = elementwise_source(self.source, self.arg_names, self.arg_types, arrays, c_type(out.dtype),
@@ -190,6 +193,7 @@ class CudaBackend:
         self.launcher = HostLauncher(strict) if emulate else CupyLauncher(device)
         self.xp = self.launcher.xp
         self.emulated = self.launcher.emulated
+        self.strict = strict
         self._functions = {}
 
     # -- kernels ----------------------------------------------------------------------
