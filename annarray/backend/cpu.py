@@ -231,6 +231,15 @@ class CPUBackend:
         types are compiled now)."""
         return cpu_jit.bind(cpu_jit.compile_function(source, name, self.jit_directory), args, later)
 
+    def runs_event_loops(self):
+        """Whether spike events run as compiled loops (:meth:`spike_event_loop`)."""
+        return self.jit_enabled()
+
+    def spike_event_loop(self, loop, source, names, args, rank_dtype):
+        """``call(ranks, now, ref)``: the compiled loop of Python ``source`` (generated from
+        :class:`~annarray.codegen.jit_events.EventLoop` ``loop``) bound to ``args``."""
+        return self.compiled_loop(source, "spike_event", args, (np.zeros(1, dtype=rank_dtype), 0, 0))
+
     def delivers_spikes(self):
         """Whether :meth:`spike_delivery` gives compiled deliveries (with the JIT)."""
         return self.jit_enabled()

@@ -257,6 +257,28 @@ class CudaBackend:
 
         return spiking_loop
 
+    def runs_event_loops(self):
+        """Spike events (``pre_spike``…) run as one generated kernel per delay group."""
+        return True
+
+    def spike_event_loop(self, loop, source, names, args, rank_dtype):
+        """``call(ranks, now, ref)``: the kernel of
+        :class:`~annarray.codegen.jit_events.EventLoop` ``loop``
+        (:mod:`annarray.codegen.cuda_events`, one block per spiking neuron) bound to ``args``
+        (the arrays of ``names``; ``source``, the CPU's text, is not used)."""
+        from annarray.codegen.cuda_events import EVENT_KERNEL_NAME, event_kernel_source
+
+        arrays = {n for n, a in zip(names, args, strict=True) if a.ndim > 0}
+        types = {n: c_type(a.dtype) for n, a in zip(names, args, strict=True)}
+        text = event_kernel_source(loop, names, arrays, types, c_type(rank_dtype), self.real)
+        launch = self.function(text, EVENT_KERNEL_NAME)
+
+        def call(ranks, now, ref):
+            n = int(ranks.shape[0])
+            launch(n * BLOCK, np.int32(n), ranks, np.int64(now), np.int64(ref), *args)
+
+        return call
+
     def delivers_spikes(self):
         """Spike delivery through the padded tables is one kernel (:meth:`spike_delivery`)."""
         return True

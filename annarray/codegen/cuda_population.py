@@ -37,10 +37,10 @@ def kernel_arguments(step):
 class _Body:
     """Lines of the per-neuron body; values are read once into locals ``l_<name>``."""
 
-    def __init__(self, arrays, types, real):
-        self.arrays, self.types, self.real = arrays, types, real
+    def __init__(self, arrays, types, real, index="i", indent=2):
+        self.arrays, self.types, self.real, self.index = arrays, types, real, index
         self.lines, self.loaded, self.declared = [], set(), set()
-        self.indent = 2
+        self.indent = indent
 
     def emit(self, text):
         self.lines.append("    " * self.indent + text)
@@ -55,7 +55,7 @@ class _Body:
     def load(self, names):
         for name in names:
             if name in self.arrays and name not in self.loaded:
-                self._set_local(name, f"a_{name}[i]")
+                self._set_local(name, f"a_{name}[{self.index}]")
                 self.loaded.add(name)
 
     def rename(self, names):
@@ -66,7 +66,7 @@ class _Body:
         target is a local of the body)."""
         self._set_local(target, text)
         if target in self.arrays:
-            self.emit(f"a_{target}[i] = l_{target};")
+            self.emit(f"a_{target}[{self.index}] = l_{target};")
         self.loaded.add(target)
 
     def kernel(self, spec):

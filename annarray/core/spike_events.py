@@ -170,7 +170,7 @@ class SpikeEvents:
         self.fast = self._fast_delivery_possible()
         if self.fast:
             self._fill_tables()
-        self.loops = {} if self.fast or not ops.backend.jit_enabled() else self._event_loops(code)
+        self.loops = {} if self.fast or not ops.backend.runs_event_loops() else self._event_loops(code)
         self.pre_op = self._pre_op()  # what the step plan calls for the presynaptic events
 
     def _conductance(self):
@@ -262,9 +262,9 @@ class SpikeEvents:
                                  self.last_event is not None, self._increments(program))
                 source, names = event_loop_source(loop)
                 if kind == "post":
-                    loops[kind] = [self._bind_loop(source, names, self._post_segments(), sources, post_dtype)]
+                    loops[kind] = [self._bind_loop(loop, source, names, self._post_segments(), sources, post_dtype)]
                 else:
-                    loops[kind] = [self._bind_loop(source, names, (g.starts, g.counts, g.order), sources,
+                    loops[kind] = [self._bind_loop(loop, source, names, (g.starts, g.counts, g.order), sources,
                                                    pre_dtype if g.back == 0 else queued) for g in self.groups]
         except CompilationError as err:
             logger.info("projection '%s': no compiled event loops (%s); running NumPy kernels",
@@ -284,13 +284,14 @@ class SpikeEvents:
         count = xp.where(has, self.dend_lengths.take(dend), 0).astype(np.int64)
         return start, count
 
-    def _bind_loop(self, source, names, layout, sources, rank_dtype):
-        """The loop of ``source`` bound to its arrays (``sources``: the arrays gathered from),
-        as a :class:`_RankCall` for ``rank_dtype``."""
+    def _bind_loop(self, loop, source, names, layout, sources, rank_dtype):
+        """The loop of :class:`~annarray.codegen.jit_events.EventLoop` ``loop`` (``source``:
+        its Python text, ``names``: its arguments) bound to its arrays (``sources``: the
+        arrays gathered from), as a :class:`_RankCall` for ``rank_dtype``."""
         ops = self.ops
         fixed = dict(zip(("_seg_start", "_seg_count", "_seg_order"), layout))
         fixed.update(_last_event=self.last_event, _g=self.conductance, _post_of_syn=self.post_of_syn,
-                     _pre_index=ops.indices, _event_dt=np.asarray(float(self.net.dt)))
+                     _pre_index=ops.indices, _event_dt=self.xp.asarray(float(self.net.dt)))
         if "_dend_of_syn" in names:
             fixed["_dend_of_syn"] = ops._index("sg")
         args = []
@@ -300,8 +301,7 @@ class SpikeEvents:
                                  and getattr(value, "ndim", None) != 0):
                 raise CompilationError(f"'{name}' is not a per-synapse or projection-wide value")
             args.append(value)
-        return _RankCall(rank_dtype, ops.backend.compiled_loop(source, "spike_event", args,
-                                                               (np.zeros(1, dtype=rank_dtype), 0, 0)))
+        return _RankCall(rank_dtype, ops.backend.spike_event_loop(loop, source, names, args, rank_dtype))
 
     def _gather_source(self, g):
         ops = self.ops

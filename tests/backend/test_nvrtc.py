@@ -59,7 +59,7 @@ def test_every_module_compiles_with_nvrtc(modules, precision):
     ann.simulate(20.0)
     built = set().union(*modules.values())
     assert {"population_step", "elementwise", "csr_matvec_add", "reduce_rows_max", "deliver_table",
-            "fill_normal", "fill_gamma", "fill_binomial", "advance_clock"} <= built
+            "fill_normal", "fill_gamma", "fill_binomial", "advance_clock", "spike_event"} <= built
     for text, names in modules.items():
         ptx = cuda_host.nvrtc_check(text)
         for name in names:
