@@ -14,10 +14,9 @@ from functools import partial
 import numexpr
 import numpy as np
 from numexpr.necompiler import NumExpr
-
-from annarray.backend import cpu_jit
 from scipy.sparse._sparsetools import csr_matvec as _csr_matvec
 
+from annarray.backend import cpu_jit
 from annarray.codegen.ufunc_kernel import UfuncProgram
 
 __all__ = ["CPUBackend", "ElementwiseKernel", "NUMEXPR_MIN_SIZE"]
