@@ -95,6 +95,18 @@ ANN_DEVICE float ann_atomic_min(float* address, float value) {
 
 #endif
 
+/* An operand of a division, modulo, power or math function in generated expressions: integers
+   become double (numexpr computes integer / float in double), booleans the state type, and
+   floating-point values stay as they are (a double such as the time is not rounded to float in
+   single precision; C++ promotes float with double to double, as numexpr does). */
+ANN_DEVICE ann_real ann_num(bool x) { return (ann_real)x; }
+ANN_DEVICE double ann_num(int x) { return (double)x; }
+ANN_DEVICE double ann_num(long long x) { return (double)x; }
+ANN_DEVICE double ann_num(unsigned int x) { return (double)x; }
+ANN_DEVICE double ann_num(unsigned long long x) { return (double)x; }
+ANN_DEVICE float ann_num(float x) { return x; }
+ANN_DEVICE double ann_num(double x) { return x; }
+
 /* row of step s in a ring buffer of depth rows: s mod depth in [0, depth), also for s < 0 */
 ANN_DEVICE long long ann_ring_row(long long s, int depth) {
     long long row = s % (long long)depth;

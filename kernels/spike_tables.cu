@@ -21,7 +21,8 @@ ANN_KERNEL void deliver_table(int n_ranks, const RANK_T* ranks, const ROW_T* row
     ANN_FOR_BLOCKS(s, n_ranks) {
         const long long row = (long long)row_of[ranks[s]];
         ANN_FOR_THREADS(j, width) {
-            ann_atomic_add(&g[post_table[row * width + j]], w_rows[row * width + j]);
+            const ann_real w = w_rows[row * width + j];
+            if (w != (ann_real)0) ann_atomic_add(&g[post_table[row * width + j]], w);  /* padding: 0 */
         }
     }
 }

@@ -25,7 +25,7 @@ import numpy as np
 
 from annarray.backend import cuda_source
 from annarray.codegen.cuda_elementwise import ELEMENTWISE_NAME, elementwise_source
-from annarray.errors import InvalidConfiguration
+from annarray.errors import CompilationError, InvalidConfiguration
 
 __all__ = ["CudaBackend", "CupyLauncher", "HostLauncher", "c_type"]
 
@@ -99,10 +99,14 @@ class CupyLauncher:
         self._modules = {}
 
     def function(self, text, name):
-        module = self._modules.get(text)
-        if module is None:
-            module = self._modules[text] = self.xp.RawModule(code=text, options=("--std=c++14",))
-        kernel = module.get_function(name)
+        try:
+            module = self._modules.get(text)
+            if module is None:
+                module = self._modules[text] = self.xp.RawModule(code=text, options=("--std=c++14",))
+            kernel = module.get_function(name)
+        except Exception as err:  # cupy's CompileException (NVRTC's log), or a missing kernel
+            self._modules.pop(text, None)
+            raise CompilationError(f"CUDA kernel '{name}' does not compile: {err}") from err
         max_blocks = self._max_blocks
 
         def launch(elements, *args):
@@ -124,16 +128,25 @@ class ElementwiseKernel:
         self.source = source
         self.arg_names = tuple(arg_names)
         self.arg_types = [c_type(d) for d in arg_dtypes]
+        self._texts = {}  # (per-element arguments, output type) -> generated text
 
     def bind(self, args, out):
+        """A no-argument launch of the kernel on ``args`` (device arrays, of ``out``'s size
+        or of one element) writing ``out``."""
         xp = self.backend.xp
         if self.backend.strict and any(type(a) is np.ndarray for a in args):
             # a device copy made here would not follow later changes of the host array
             raise TypeError(f"kernel '{self.source}': an argument is a host (NumPy) array, not state")
         args = [a if isinstance(a, xp.ndarray) else xp.asarray(a) for a in args]
-        arrays = {n for n, a in zip(self.arg_names, args, strict=True) if a.ndim > 0}
-        text = elementwise_source(self.source, self.arg_names, self.arg_types, arrays, c_type(out.dtype),
-                                  self.backend.real)
+        arrays = frozenset(n for n, a in zip(self.arg_names, args, strict=True) if a.ndim > 0)
+        for name, a in zip(self.arg_names, args, strict=True):
+            if a.ndim > 0 and a.size != out.size:
+                raise CompilationError(f"kernel '{self.source}': '{name}' has {a.size} elements, its output {out.size}")
+        key = (arrays, out.dtype.name)
+        text = self._texts.get(key)
+        if text is None:
+            text = self._texts[key] = elementwise_source(self.source, self.arg_names, self.arg_types, arrays,
+                                                         c_type(out.dtype), self.backend.real)
         launch = self.backend.function(text, ELEMENTWISE_NAME)
         return partial(launch, out.size, np.int64(out.size), *args, out)
 
@@ -195,6 +208,7 @@ class CudaBackend:
         self.emulated = self.launcher.emulated
         self.strict = strict
         self._functions = {}
+        self._row_pointers = {}  # (id of the segment starts, sizes) -> (starts, int32 row pointers)
 
     # -- kernels ----------------------------------------------------------------------
     def function(self, text, name):
@@ -237,7 +251,8 @@ class CudaBackend:
 
         xp = self.xp
         arrays = {name for name, a in ns.items() if getattr(a, "ndim", None) == 1}
-        counts = {"_n_spikes": xp.zeros(1, dtype=np.int32), "_n_axon": xp.zeros(1, dtype=np.int32)}
+        both = xp.zeros(2, dtype=np.int32)  # spikes and axonal spikes of the step: one read-back
+        counts = {"_n_spikes": both[0:1], "_n_axon": both[1:2]}
         values = {**ns, **buffers, **counts}
         types = {name: c_type(a.dtype) for name, a in values.items() if hasattr(a, "dtype")}
         source, args = population_kernel_source(step, arrays, types, self.real)
@@ -247,13 +262,19 @@ class CudaBackend:
                 launch()
                 return 0, 0
             return rate_loop
-        n_spikes, n_axon = counts["_n_spikes"], counts["_n_axon"]
+        ranks, axon_ranks, to_host, sort = buffers["_ranks_out"], buffers.get("_axon_out"), self.to_host, xp.sort
+        axon = step.axon_spike is not None
 
         def spiking_loop():
-            n_spikes.fill(0)
-            n_axon.fill(0)
+            both.fill(0)
             launch()
-            return int(n_spikes[0]), int(n_axon[0])
+            k, ka = (int(c) for c in to_host(both))
+            # the threads appended in no particular order: ascending, as on the CPU
+            if k > 1:
+                ranks[:k] = sort(ranks[:k])
+            if axon and ka > 1:
+                axon_ranks[:ka] = sort(axon_ranks[:ka])
+            return k, ka
 
         return spiking_loop
 
@@ -268,8 +289,13 @@ class CudaBackend:
         (the arrays of ``names``; ``source``, the CPU's text, is not used)."""
         from annarray.codegen.cuda_events import EVENT_KERNEL_NAME, event_kernel_source
 
-        arrays = {n for n, a in zip(names, args, strict=True) if a.ndim > 0}
-        types = {n: c_type(a.dtype) for n, a in zip(names, args, strict=True)}
+        by_name = dict(zip(names, args, strict=True))
+        g = by_name.get("_g")
+        if g is not None and any(a is g for n, a in by_name.items() if n.startswith("_src_")):
+            # the threads would read the conductance while others add to it
+            raise CompilationError("a spike event reads the conductance it increments")
+        arrays = {n for n, a in by_name.items() if a.ndim > 0}
+        types = {n: c_type(a.dtype) for n, a in by_name.items()}
         text = event_kernel_source(loop, names, arrays, types, c_type(rank_dtype), self.real)
         launch = self.function(text, EVENT_KERNEL_NAME)
 
@@ -330,10 +356,17 @@ class CudaBackend:
 
             cupyx.scatter_add(target, indices, values)
 
+    @staticmethod
+    def _check_int32(count, what):
+        if count > 2**31 - 1:
+            raise InvalidConfiguration(f"{what}: {count} entries exceed the 32-bit indices of the cuda "
+                                       "paradigm's kernels; split the projection")
+
     def csr_matvec_plan(self, shape, indptr, indices, data):
         """A callable ``(x, out)`` doing ``out += A @ x`` (``kernels/csr_matvec.cu``, a warp
         per row); ``data`` may change in place later."""
         xp = self.xp
+        self._check_int32(int(indptr[-1]), "weighted sum")
         indptr, indices = xp.asarray(indptr, dtype=np.int32), xp.asarray(indices, dtype=np.int32)
         launch = self.kernel_file_function("csr_matvec.cu", "csr_matvec_add")
         rows = np.int32(shape[0])
@@ -346,10 +379,18 @@ class CudaBackend:
 
     def reduce_rows(self, op, values, starts, out):
         """``out[k] = op(values[starts[k]:starts[k+1]])`` (the last segment to the end)."""
-        xp = self.xp
-        row_ptr = xp.concatenate([xp.asarray(starts, dtype=np.int32), xp.asarray([values.shape[0]], dtype=np.int32)])
+        key = (id(starts), int(starts.shape[0]), int(values.shape[0]))
+        row_ptr = self._row_pointers.get(key)
+        if row_ptr is None:  # once per segment layout (the step plan passes the same arrays)
+            xp = self.xp
+            self._check_int32(int(values.shape[0]), "segment reduction")
+            row_ptr = xp.concatenate([xp.asarray(starts, dtype=np.int32),
+                                      xp.asarray([values.shape[0]], dtype=np.int32)])
+            self._row_pointers[key] = (starts, row_ptr)  # keeps starts alive: its id stays unique
+        else:
+            row_ptr = row_ptr[1]
         launch = self.kernel_file_function("row_reductions.cu", f"reduce_rows_{op}")
-        launch(out.shape[0], np.int32(out.shape[0]), row_ptr, values, out)
+        launch(out.shape[0] * BLOCK, np.int32(out.shape[0]), row_ptr, values, out)  # a block per row
 
     # -- random numbers -------------------------------------------------------------------
     def new_generator(self, seed_sequence=None):

@@ -93,6 +93,8 @@ class _Function:
                 if any(_is_host(v) for v in items):
                     raise TypeError(f"xp.{self.name}: a host (NumPy) array given to a device function "
                                     "(CuPy refuses this; copy it with xp.asarray first)")
+        if self.name == "repeat" and len(args) > 1 and getattr(args[1], "ndim", 0) > 0:
+            raise TypeError("xp.repeat with an array of counts: CuPy (before 14) refuses it")
         result = self.function(*_plain(list(args)), **{k: _plain(v) for k, v in kwargs.items()})
         return _device(result)
 

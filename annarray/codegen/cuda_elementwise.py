@@ -28,6 +28,8 @@ def elementwise_source(source, arg_names, arg_types, arrays, out_type, real="dou
     :param real: 'double' or 'float', the type of literals.
     """
     rename = {n: (f"a_{n}[i]" if n in arrays else f"s_{n}") for n in arg_names}
+    if out_type in ("int", "long long", "unsigned int", "unsigned long long"):
+        real = "double"  # an integer result is computed with double literals (float would round it)
     expression = c_expression(source, rename, real)
     params = ["long long n"] + [f"const {t}* a_{n}" for n, t in zip(arg_names, arg_types, strict=True)]
     params.append(f"{out_type}* out")

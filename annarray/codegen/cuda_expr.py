@@ -7,9 +7,12 @@ one number of one element, so the text is rewritten as a C expression:
 * names become the kernel's local variables (``rename``);
 * numbers become literals of the state type (``1.5`` or ``1.5f``), so that single precision
   kernels compute in single precision and integer literals never divide as integers;
-* ``a / b`` divides as ``ann_real`` (numexpr's ``/`` is true division), ``a % b`` is the floored
-  modulo of numexpr (``a - b * floor(a / b)``, not C's ``fmod``), ``a ** k`` is a product for
-  k = 2, 3 and ``pow`` otherwise;
+* the operands of ``/``, ``%``, ``**`` and of math functions go through ``ann_num`` (shared
+  header), which turns integers into ``double`` (as numexpr does) and booleans into
+  ``ann_real`` and leaves floating-point values as they are, so that ``/`` is true division
+  and a double value (the time ``t``) is not rounded to float in single precision;
+* ``a % b`` is the floored modulo of numexpr (``a - b * floor(a / b)``, not C's ``fmod``),
+  ``a ** k`` a product for k = 2, 3 and ``pow`` otherwise;
 * ``where(c, a, b)`` becomes ``(c ? a : b)``, ``~`` logical negation, ``&``/``|`` the logical
   operators (their operands are truth values);
 * math functions become CUDA's (``arcsin`` → ``asin``, ``abs`` → ``fabs``…).
@@ -76,14 +79,14 @@ class _Printer:
         if op in _ARITH:
             return f"({a} {_ARITH[op]} {b})"
         if op is ast.Div:
-            return f"((ann_real)({a}) / (ann_real)({b}))"
+            return f"(ann_num({a}) / ann_num({b}))"
         if op is ast.Mod:
-            return f"((ann_real)({a}) - (ann_real)({b}) * floor((ann_real)({a}) / (ann_real)({b})))"
+            return f"(ann_num({a}) - ann_num({b}) * floor(ann_num({a}) / ann_num({b})))"
         if op is ast.Pow:
             exponent = node.right
             if isinstance(exponent, ast.Constant) and exponent.value in (2, 3, 2.0, 3.0):
-                return "(" + " * ".join([f"(ann_real)({a})"] * int(exponent.value)) + ")"
-            return f"pow((ann_real)({a}), (ann_real)({b}))"
+                return "(" + " * ".join([f"ann_num({a})"] * int(exponent.value)) + ")"
+            return f"pow(ann_num({a}), ann_num({b}))"
         if op is ast.BitAnd:
             return f"({a} && {b})"
         if op is ast.BitOr:
@@ -116,7 +119,7 @@ class _Printer:
         if name == "where" and len(args) == 3:
             return f"({args[0]} ? {args[1]} : {args[2]})"
         if name in _FUNCS:
-            return f"{_FUNCS[name]}(" + ", ".join(f"(ann_real)({a})" for a in args) + ")"
+            return f"{_FUNCS[name]}(" + ", ".join(f"ann_num({a})" for a in args) + ")"
         raise CompilationError(f"kernel expression: cannot translate the call '{ast.unparse(node)}' to C")
 
 

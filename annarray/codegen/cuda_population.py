@@ -25,6 +25,7 @@ __all__ = ["kernel_arguments", "population_kernel_source", "KERNEL_NAME"]
 KERNEL_NAME = "population_step"
 
 _OUTPUTS = [("_ranks_out", "int"), ("_n_spikes", "int"), ("_axon_out", "int"), ("_n_axon", "int")]
+_INTEGER_TYPES = {"int", "long long", "unsigned int", "unsigned long long", "signed char", "unsigned char"}
 
 
 def kernel_arguments(step):
@@ -71,7 +72,9 @@ class _Body:
 
     def kernel(self, spec):
         self.load(spec.args)
-        self.assign(spec.target, c_expression(spec.source, self.rename(spec.args), self.real))
+        # an integer variable is computed with double literals (float's 24 bits would round it)
+        real = "double" if self.types.get(spec.target) in _INTEGER_TYPES else self.real
+        self.assign(spec.target, c_expression(spec.source, self.rename(spec.args), real))
 
     def block(self, condition, statements):
         """``if (condition) { … }``; locals first set inside stay declared only inside."""
@@ -123,7 +126,7 @@ def _spiking(body, step, real):
         for spec in step.reset:
             body.kernel(spec)
         body.emit("a__t_last[i] = s_t;")
-        body.emit("a__ranks_out[ann_atomic_add(a__n_spikes, 1)] = (int)i;")
+        body.emit(f"a__ranks_out[ann_atomic_add(a__n_spikes, 1)] = ({body.types.get('_ranks_out', 'int')})i;")
         if step.refractory is not None and not axon:
             body.emit(f"a_{_REMAINING}[i] = {_period(body, step, real)};")
 
@@ -135,7 +138,7 @@ def _spiking(body, step, real):
     def on_axon_spike():
         for spec in step.axon_reset:
             body.kernel(spec)
-        body.emit("a__axon_out[ann_atomic_add(a__n_axon, 1)] = (int)i;")
+        body.emit(f"a__axon_out[ann_atomic_add(a__n_axon, 1)] = ({body.types.get('_axon_out', 'int')})i;")
 
     body.block(f"l_{_AXON}", on_axon_spike)
     if step.refractory is not None:  # after the axonal condition, which reads the counters

@@ -31,16 +31,18 @@ logger = logging.getLogger(__name__)
 _NEVER = -10000  # step of the "last event" of a synapse before its first (reference)
 
 
-def _ranges(xp, starts, lengths):
-    """Concatenation of ``arange(s, s + l)`` for each (s, l), without a Python loop."""
-    total = int(lengths.sum())
+def _ranges(xp, starts, lengths, total=None):
+    """Concatenation of ``arange(s, s + l)`` for each (s, l) (``total``: the sum of the
+    lengths, if known), without a Python loop and with operations NumPy and CuPy share
+    (CuPy's ``repeat`` takes no array of counts)."""
+    if total is None:
+        total = int(lengths.sum())
     if total == 0:
         return xp.zeros(0, dtype=np.int64)
-    offsets = xp.cumsum(lengths)
-    offsets -= lengths
-    out = xp.repeat(starts - offsets, lengths)
-    out += xp.arange(total, dtype=np.int64)
-    return out
+    ends = xp.cumsum(lengths)
+    k = xp.arange(total, dtype=np.int64)
+    segment = xp.searchsorted(ends, k, side="right")
+    return (starts[segment] + (k - (ends - lengths)[segment])).astype(np.int64)
 
 
 @dataclass

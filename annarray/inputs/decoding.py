@@ -18,6 +18,7 @@ import numpy as np
 
 from annarray.core.population import population_of as _population
 from annarray.core.projection import Projection
+from annarray.core.spike_events import _ranges
 from annarray.errors import NetworkError
 from annarray.inputs._common import (
     check_endpoints,
@@ -30,15 +31,6 @@ from annarray.inputs._common import (
 __all__ = ["DecodingProjection"]
 
 logger = logging.getLogger(__name__)
-
-
-def _ranges(xp, starts, lengths, total):
-    """Concatenation of ``arange(s, s + l)`` for each (s, l) (``total`` = sum of lengths),
-    with operations NumPy and CuPy share (no ``repeat`` with an array of counts)."""
-    ends = xp.cumsum(lengths)
-    k = xp.arange(total, dtype=starts.dtype)
-    segment = xp.searchsorted(ends, k, side="right")
-    return starts[segment] + (k - (ends - lengths)[segment])
 
 
 class DecodingProjection(Projection):

@@ -27,13 +27,15 @@ def both(monkeypatch, tmp_path):
     """``run(build)``: the monitors' data of ``build()`` simulated on openmp, then on cuda."""
     monkeypatch.setenv("ANNARRAY_CUDA_MODE", MODE)
 
-    def run(build, duration, **settings):
+    def run(build, duration, after_compile=None, **settings):
         results = []
         for paradigm in ("openmp", "cuda"):
             ann.clear()
             ann.setup(paradigm=paradigm, seed=7, **settings)
             monitors = build()
             ann.compile(directory=str(tmp_path / paradigm))
+            if after_compile is not None:
+                after_compile()
             ann.simulate(duration)
             results.append({name: m.get(name.split(":")[1]) for name, m in monitors.items()})
         ann.setup(paradigm="openmp")
@@ -166,3 +168,27 @@ def test_single_precision_stays_within_float_resolution(both):
     openmp, cuda = both(build, 50.0, dt=0.5, precision="float")
     assert openmp["b:r"].dtype == cuda["b:r"].dtype == np.float32
     assert_same(openmp, cuda, rtol=1e-5)
+
+
+def test_integer_variables_count_exactly_in_single_precision(both):
+    """Found in review: with float literals an int64 counter above 2^24 stopped counting."""
+    neuron = ann.Neuron(equations="c = c + 1 : int, init=16777216\n r = 0.0")
+
+    def build():
+        return {"pop:c": ann.Monitor(ann.Population(3, neuron), "c")}
+
+    openmp, cuda = both(build, 5.0, precision="float")
+    assert openmp["pop:c"][-1, 0] == 16777221
+    np.testing.assert_array_equal(cuda["pop:c"], openmp["pop:c"])
+
+
+def test_time_stays_double_in_single_precision(both):
+    """Found in review: sin(t) at t = 10^5 ms must not read t rounded to float."""
+    neuron = ann.Neuron(equations="r = sin(t)")
+
+    def build():
+        return {"pop:r": ann.Monitor(ann.Population(2, neuron), "r")}
+
+    openmp, cuda = both(build, 5.0, after_compile=lambda: ann.set_time(100000.3), precision="float", dt=0.1)
+    assert abs(openmp["pop:r"][0, 0] - np.sin(100000.3)) < 1e-6  # hand computation: t read in double
+    np.testing.assert_allclose(cuda["pop:r"], openmp["pop:r"], rtol=1e-6, atol=1e-6)

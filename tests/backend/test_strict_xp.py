@@ -30,6 +30,8 @@ def test_mixing_host_and_device_arrays_is_refused():
         np.add(np.ones(2), a)
     with pytest.raises(TypeError, match="xp.concatenate: a host"):
         xp.concatenate([a, np.ones(1)])
+    with pytest.raises(TypeError, match="repeat with an array of counts"):
+        xp.repeat(a, xp.asarray([1, 2]))  # CuPy before 14 refuses it (found in review)
     a[...] = np.array([3.0, 4.0])  # a copy to the device, as cupy allows
     assert a.tolist() == [3.0, 4.0]
 
