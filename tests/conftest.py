@@ -1,7 +1,8 @@
 """Shared fixtures of the annarray test suite.
 
-* Every test starts from a fresh model (``ann.clear()``) and the reference defaults
-  (``dt=1.0``, not seeded, explicit Euler, double precision, one thread), and runs in its own
+* Every test starts from a fresh model (``ann.clear()``) and the default configuration
+  (``dt=1.0``, not seeded, explicit Euler, double precision, one thread; no configuration
+  file or command-line flags), and runs in its own
   temporary working directory, so that the default compile folder ``__annarray__/`` lands
   there.
 * ``paradigm``: simulation tests take this fixture. It is parametrised over ``openmp``, plus
@@ -46,6 +47,11 @@ def fresh_model(monkeypatch, tmp_path):
     """A cleared model, the default configuration, and ``tmp_path`` as working directory."""
     monkeypatch.chdir(tmp_path)
     ann.clear()
+    # every setting back to its default (an example's setup(structural_plasticity=True) once
+    # leaked into later tests), without the user's configuration file or command line
+    monkeypatch.setenv("ANNARRAY_CONFIG_FILE", str(tmp_path / "no-config-file.json"))
+    monkeypatch.setattr(config, "cli_flags", {})
+    config.reset_config()
     ann.setup(dt=1.0, seed=-1, method="explicit", precision="double", num_threads=1, jit=True)
     yield
     ann.clear()
