@@ -102,7 +102,8 @@ class CupyLauncher:
         try:
             module = self._modules.get(text)
             if module is None:
-                module = self._modules[text] = self.xp.RawModule(code=text, options=("--std=c++14",))
+                # no fused multiply-adds: the same roundings as the CPU (and the CPU build)
+                module = self._modules[text] = self.xp.RawModule(code=text, options=("--std=c++14", "--fmad=false"))
             kernel = module.get_function(name)
         except Exception as err:  # cupy's CompileException (NVRTC's log), or a missing kernel
             self._modules.pop(text, None)

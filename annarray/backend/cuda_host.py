@@ -160,7 +160,7 @@ def nvrtc_library():
     return None
 
 
-def nvrtc_check(source, arch="compute_80", options=("--std=c++14",)):
+def nvrtc_check(source, arch="compute_80", options=("--std=c++14", "--fmad=false")):
     """Compiles module text ``source`` with NVRTC as ``cupy.RawModule`` does (no device needed)
     and returns the PTX; raises CompilationError with NVRTC's log on errors."""
     path = nvrtc_library()
