@@ -16,6 +16,7 @@ Neither is used to run simulations; the tests use them.
 import ctypes
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -63,15 +64,60 @@ def _run(command, what):
         raise CompilationError(f"{what} failed:\n{result.stderr.strip()[:4000]}")
 
 
-class HostFunction:
-    """One kernel of a :class:`HostModule`, called with NumPy arrays and NumPy scalars."""
+#: NumPy dtype of each C type a kernel parameter may have
+_C_DTYPES = {"int": np.int32, "long long": np.int64, "unsigned int": np.uint32, "unsigned long long": np.uint64,
+             "double": np.float64, "float": np.float32, "bool": np.bool_, "signed char": np.int8,
+             "unsigned char": np.uint8}
 
-    def __init__(self, function, name):
+
+def kernel_parameters(source, name):
+    """``[(dtype, is_pointer), …]`` of kernel ``name``'s parameters in module text ``source``
+    (``ann_real`` and ``#define``d type names resolved; None for a type not known here)."""
+    match = re.search(r"ANN_KERNEL\s+void\s+" + re.escape(name) + r"\s*\(([^)]*)\)", source)
+    if match is None:
+        return None
+    aliases = dict(re.findall(r"#define\s+(\w+)\s+([\w ]+?)\s*$", source, re.MULTILINE))
+    real = re.search(r"typedef\s+(double|float)\s+ann_real;", source)
+    aliases["ann_real"] = real.group(1) if real else "double"
+    params = []
+    for text in match.group(1).split(","):
+        words = text.replace("*", " * ").replace("const", " ").split()
+        pointer = "*" in words
+        ctype = " ".join(w for w in words[:-1] if w != "*")
+        ctype = aliases.get(ctype, ctype)
+        params.append((_C_DTYPES.get(ctype), pointer))
+    return params
+
+
+class HostFunction:
+    """One kernel of a :class:`HostModule`, called with NumPy arrays and NumPy scalars.
+
+    Each argument is checked against the kernel's parameter, as the GPU needs: CuPy packs a
+    scalar by its NumPy type and hands a kernel the array's memory as it is, so a scalar or
+    an array of another type than the parameter's would be misread on the GPU (the CPU's
+    calling convention would hide it)."""
+
+    def __init__(self, function, name, params=None):
         self._function = function
         self.name = name
+        self.params = params
         function.restype = None
 
+    def _check(self, args):
+        if self.params is None:
+            return
+        if len(args) != len(self.params):
+            raise CompilationError(f"{self.name}: {len(args)} arguments for {len(self.params)} parameters")
+        for position, (arg, (dtype, pointer)) in enumerate(zip(args, self.params, strict=True)):
+            if dtype is None:
+                continue
+            if pointer != isinstance(arg, np.ndarray) or np.dtype(arg.dtype) != np.dtype(dtype):
+                got = f"array of {arg.dtype}" if isinstance(arg, np.ndarray) else f"{type(arg).__name__}"
+                want = f"array of {np.dtype(dtype).name}" if pointer else np.dtype(dtype).name
+                raise CompilationError(f"{self.name}: argument {position} is {got}, the kernel takes {want}")
+
     def __call__(self, *args):
+        self._check(args)
         converted = []
         for position, arg in enumerate(args):
             if isinstance(arg, np.ndarray):
@@ -96,7 +142,7 @@ class HostModule:
 
     def __getitem__(self, name):
         try:
-            return HostFunction(getattr(self._library, name), name)
+            return HostFunction(getattr(self._library, name), name, kernel_parameters(self.source, name))
         except AttributeError:
             raise CompilationError(f"the kernel module defines no kernel '{name}'") from None
 
