@@ -139,10 +139,10 @@ ANN_DEVICE double ann_rng_binomial(int trials, double p, double u) {
     return flip ? (double)(trials - k) : (double)k;
 }
 
-/* out[i] ~ Binomial(trials, p) for i < n (ann_rng_binomial) from the 53-bit uniform of words x, y
+/* out[i] ~ Binomial(trials, p) for i < n (ann_rng_binomial; p is a double in both precisions) from the 53-bit uniform of words x, y
  * of iteration 0, in both precisions; the thread of element i computes out[i] */
 ANN_KERNEL void fill_binomial(long long n, unsigned int key0, unsigned int key1, unsigned int slot,
-                              const long long* step, ann_real* out, int trials, ann_real p) {
+                              const long long* step, ann_real* out, int trials, double p) {
     const long long s = step[0];
     ANN_FOR_EACH(i, n) {
         ann_rng_words r = ann_rng_draw(key0, key1, i, s, slot, 0u);

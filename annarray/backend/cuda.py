@@ -415,7 +415,7 @@ class CudaBackend:
         if draw.kind == "gamma":
             params = tuple(self.float_dtype(a) for a in draw.args)
         elif draw.kind == "binomial":
-            params = (np.int32(draw.args[0]), self.float_dtype(draw.args[1]))
+            params = (np.int32(draw.args[0]), np.float64(draw.args[1]))  # p in double in both precisions
         # the kernels write the state's float type; other buffers (binomial counts are int64)
         # receive a converted copy
         target = out if out.dtype == self.float_dtype else self.xp.empty(out.shape, dtype=self.float_dtype)

@@ -249,7 +249,7 @@ def test_binomial_distribution(real, trials, p):
     """Exact inversion against scipy.stats.binom (chi-square): small and large trials, p above
     1/2 (drawn by symmetry), and cases where (1 - p)^trials underflows (100000 x 0.3)."""
     dtype = DTYPES[real]
-    samples = fill("fill_binomial", real, np.int32(trials), dtype(p), slot=4, step=9)
+    samples = fill("fill_binomial", real, np.int32(trials), np.float64(p), slot=4, step=9)
     np.testing.assert_array_equal(samples, np.round(samples))
     distribution = stats.binom(trials, float(dtype(p)))
     assert chi_square_p_value(samples, distribution, trials) > MIN_P_VALUE
@@ -262,7 +262,7 @@ def test_binomial_edge_cases(real):
     dtype = DTYPES[real]
     cases = [(7, 0.0, 0), (7, -0.5, 0), (7, np.nan, 0), (7, 1.0, 7), (7, 1.5, 7), (0, 0.5, 0), (-3, 0.5, 0)]
     for trials, p, expected in cases:
-        samples = fill("fill_binomial", real, np.int32(trials), dtype(p), n=200)
+        samples = fill("fill_binomial", real, np.int32(trials), np.float64(p), n=200)
         np.testing.assert_array_equal(samples, float(expected))
 
 
@@ -270,7 +270,7 @@ def test_binomial_same_in_both_precisions():
     """The binomial's arithmetic is in double for both state types: the same values for a p that
     float represents exactly."""
     double = fill("fill_binomial", "double", np.int32(30), np.float64(0.375), n=2000, slot=5)
-    single = fill("fill_binomial", "float", np.int32(30), np.float32(0.375), n=2000, slot=5)
+    single = fill("fill_binomial", "float", np.int32(30), np.float64(0.375), n=2000, slot=5)
     np.testing.assert_array_equal(double, single.astype(np.float64))
 
 
@@ -310,7 +310,7 @@ def test_fills_depend_only_on_key_slot_step_and_element(real):
         "fill_uniform": (),
         "fill_normal": (),
         "fill_gamma": (dtype(0.7), dtype(1.5)),
-        "fill_binomial": (np.int32(40), dtype(0.35)),
+        "fill_binomial": (np.int32(40), np.float64(0.35)),
     }
     for kernel, extra in kernels.items():
         first = fill(kernel, real, *extra, n=5000, slot=6, step=12)
