@@ -19,10 +19,11 @@
 #define ANN_REDUCE_MIN 2
 #define ANN_REDUCE_MEAN 3
 
-/* a combined with b for reduction op (the mean combines as the sum) */
+/* a combined with b for reduction op (the mean combines as the sum); max and min propagate a
+   NaN wherever it is in the row, as NumPy's maximum/minimum do (b != b: b is NaN) */
 ANN_DEVICE ann_real ann_reduce_combine(int op, ann_real a, ann_real b) {
-    if (op == ANN_REDUCE_MAX) return b > a ? b : a;
-    if (op == ANN_REDUCE_MIN) return b < a ? b : a;
+    if (op == ANN_REDUCE_MAX) return (b > a || b != b) ? b : a;
+    if (op == ANN_REDUCE_MIN) return (b < a || b != b) ? b : a;
     return a + b;
 }
 

@@ -87,3 +87,14 @@ def test_unknown_distributions_are_refused(backend):
 
     with pytest.raises(InvalidConfiguration, match="cannot draw from the distribution 'pareto'"):
         backend.draw_op(backend.new_generator(), RandomDraw("_rand_0", "pareto", (1.0,)), np.zeros(3))
+
+
+@pytest.mark.parametrize("op", ["max", "min"])
+def test_segment_extrema_propagate_nan_as_numpy(backend, op):
+    """A NaN anywhere in a segment makes its max/min NaN (np.maximum.reduceat does; found in review)."""
+    values = np.array([1.0, np.nan, 3.0, 2.0, 5.0], dtype=backend.float_dtype)
+    starts = np.array([0, 3])
+    out = np.zeros(2, dtype=backend.float_dtype)
+    backend.reduce_rows(op, values, starts, out)
+    expected = {"max": np.maximum, "min": np.minimum}[op].reduceat(values, starts)
+    np.testing.assert_array_equal(out, expected)
