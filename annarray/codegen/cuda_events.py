@@ -14,9 +14,8 @@ those of :func:`~annarray.codegen.jit_events.event_loop_source`, in its order (p
 gathered and index arrays, and 1-element arrays for projection-wide values).
 """
 
-from annarray.codegen.code import Gather
 from annarray.codegen.cuda_population import _Body
-from annarray.codegen.jit_events import _GATHER_INDEX
+from annarray.codegen.jit_events import emit_event_steps
 
 __all__ = ["event_kernel_source", "EVENT_KERNEL_NAME"]
 
@@ -38,19 +37,7 @@ def event_kernel_source(loop, names, arrays, types, rank_type, real="double"):
         body.emit("const ann_real l__elapsed = (ann_real)(ref - a__last_event[s]) * s__event_dt;")
         body.emit("a__last_event[s] = now;")
         body.declared.add("_elapsed")
-    for item in loop.steps:
-        if isinstance(item, Gather):
-            index = _GATHER_INDEX[item.kind]
-            body.emit(f"const {types.get(f'_src_{item.out}', 'ann_real')} l_{item.out} = "
-                      f"a__src_{item.out}[a_{index}[s]];")
-            body.declared.add(item.out)
-            continue
-        alias = loop.aliases.get(item.target)
-        if alias is not None:
-            body.load([alias])
-            body.assign(item.target, body.rename([alias])[alias])
-        else:
-            body.kernel(item)
+    emit_event_steps(body, loop)
     if loop.increments:
         body.emit("ann_atomic_add(&a__g[a__post_of_syn[s]], (ann_real)l__g_inc);")
     params = ["int n_ranks", f"const {rank_type}* ranks", "long long now", "long long ref"]

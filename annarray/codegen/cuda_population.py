@@ -70,6 +70,15 @@ class _Body:
             self.emit(f"a_{target}[{self.index}] = l_{target};")
         self.loaded.add(target)
 
+    def computed(self, name):
+        """Whether ``name`` is a local of the body."""
+        return name in self.declared
+
+    def gather(self, out, source, index):
+        """``l_out = a_source[a_index[<element>]]``: a neuron value of the element."""
+        self.emit(f"const {self.types.get(source, 'ann_real')} l_{out} = a_{source}[a_{index}[{self.index}]];")
+        self.declared.add(out)
+
     def kernel(self, spec):
         self.load(spec.args)
         # an integer variable is computed with double literals (float's 24 bits would round it)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from annarray.codegen.code import Gather
 from annarray.codegen.jit_population import _Body
 
-__all__ = ["EventLoop", "event_loop_source"]
+__all__ = ["EventLoop", "emit_event_steps", "event_loop_source"]
 
 #: index array of each gather kind (argument names of the generated function)
 _GATHER_INDEX = {"pre": "_pre_index", "post": "_post_of_syn", "sg": "_dend_of_syn"}
@@ -51,6 +51,32 @@ class EventLoop:
     increments: bool
 
 
+def emit_event_steps(body, loop, use=None):
+    """Emits the statements of ``loop.steps`` for synapse ``s`` into ``body`` (a loop body of
+    this module's or of :mod:`annarray.codegen.cuda_events`'s language): gathers of neuron
+    values, copies of aliased values, kernels. ``use(name, array=False)`` is told each
+    argument the statements read."""
+    use = use or (lambda name, array=False: None)
+    for item in loop.steps:
+        if isinstance(item, Gather):
+            index = _GATHER_INDEX[item.kind]
+            use(f"_src_{item.out}", array=True)
+            use(index, array=True)
+            body.gather(item.out, f"_src_{item.out}", index)
+            continue
+        for name in item.args:
+            if not body.computed(name):
+                use(name)
+        if item.target in loop.local:
+            use(item.target)
+        alias = loop.aliases.get(item.target)
+        if alias is not None:
+            body.load([alias])
+            body.assign(item.target, body.rename([alias])[alias])
+        else:
+            body.kernel(item)
+
+
 def event_loop_source(loop):
     """``(source, args)``: Python source of ``spike_event`` for :class:`EventLoop` ``loop``
     and the names of its arguments before ``ranks, now, ref``. Array arguments are named
@@ -72,25 +98,7 @@ def event_loop_source(loop):
         body.emit("l__elapsed = float(ref - a__last_event[s]) * s__event_dt")
         body.emit("a__last_event[s] = now")
         body.temps.add("_elapsed")
-    for item in loop.steps:
-        if isinstance(item, Gather):
-            index = _GATHER_INDEX[item.kind]
-            use(f"_src_{item.out}", array=True)
-            use(index, array=True)
-            body.emit(f"l_{item.out} = a__src_{item.out}[a_{index}[s]]")
-            body.temps.add(item.out)
-            continue
-        for name in item.args:
-            if name not in body.temps:
-                use(name)
-        if item.target in loop.local:
-            use(item.target)
-        alias = loop.aliases.get(item.target)
-        if alias is not None:
-            body.load([alias])
-            body.assign(item.target, body.rename([alias])[alias])
-        else:
-            body.kernel(item)
+    emit_event_steps(body, loop, use)
     if loop.increments:
         use("_g", array=True)
         use("_post_of_syn", array=True)

@@ -94,6 +94,15 @@ class _Body:
             self.temps.add(target)
         self.loaded.add(target)
 
+    def computed(self, name):
+        """Whether ``name`` is a value computed in the body (not an argument)."""
+        return name in self.temps
+
+    def gather(self, out, source, index):
+        """``l_out = a_source[a_index[<element>]]``: a neuron value of the element."""
+        self.emit(f"l_{out} = a_{source}[a_{index}[{self.index}]]")
+        self.temps.add(out)
+
     def kernel(self, spec):
         self.load(spec.args)
         text = scalar_expression(spec.source, self.rename(spec.args), lambda n: n.startswith(("s_", "h_")), self.hoist)
