@@ -263,7 +263,7 @@ def setup(**kwargs):
     values = _validate(kwargs)
 
     paradigm = values.get("paradigm", _config["paradigm"])
-    if paradigm == "cuda" and ("paradigm" in values or "cuda_device" in values) and cuda_mode() not in ("emulate", "strict"):
+    if paradigm == "cuda" and ("paradigm" in values or "cuda_device" in values) and not cuda_emulated():
         _check_cuda(values.get("cuda_device", _config["cuda_device"]))
 
     _config.update(values)
@@ -431,6 +431,11 @@ def cuda_mode():
     return value
 
 
+def cuda_emulated():
+    """Whether the cuda paradigm runs on the CPU (``ANNARRAY_CUDA_MODE`` 'emulate' or 'strict')."""
+    return cuda_mode() in ("emulate", "strict")
+
+
 def check_paradigm():
     """Checks that the configured paradigm can run here and returns its name.
 
@@ -438,7 +443,7 @@ def check_paradigm():
     raises :class:`~annarray.errors.InvalidConfiguration` when CuPy or the CUDA device
     is missing.
     """
-    if _config["paradigm"] == "cuda" and cuda_mode() not in ("emulate", "strict"):
+    if _config["paradigm"] == "cuda" and not cuda_emulated():
         _check_cuda(_config["cuda_device"])
     return _config["paradigm"]
 

@@ -13,6 +13,12 @@
  */
 
 #ifndef ANNARRAY_HOST
+/* row r of n_rows for each warp of the grid in turn (a warp per row); lane: the thread's lane */
+#define ANN_FOR_WARP_ROWS(r, lane, n_rows) \
+    const int lane = threadIdx.x & 31; \
+    for (long long r = ((long long)blockIdx.x * blockDim.x + threadIdx.x) >> 5; r < (n_rows); \
+         r += ((long long)gridDim.x * blockDim.x) >> 5)
+
 /* the sum of `value` over the 32 lanes of the warp, in lane 0 */
 __device__ __forceinline__ ann_real ann_warp_sum(ann_real value) {
     for (int offset = 16; offset > 0; offset >>= 1) value += __shfl_down_sync(0xffffffffu, value, offset);
@@ -30,9 +36,7 @@ ANN_KERNEL void csr_matvec_add(int n_rows, const int* row_ptr, const int* col, c
         out[r] += total;
     }
 #else
-    const int lane = threadIdx.x & 31;
-    const long long warps = ((long long)gridDim.x * blockDim.x) >> 5;
-    for (long long r = ((long long)blockIdx.x * blockDim.x + threadIdx.x) >> 5; r < n_rows; r += warps) {
+    ANN_FOR_WARP_ROWS(r, lane, n_rows) {
         ann_real total = 0;
         for (int k = row_ptr[r] + lane; k < row_ptr[r + 1]; k += 32) total += w[k] * x[col[k]];
         total = ann_warp_sum(total);
@@ -51,9 +55,7 @@ ANN_KERNEL void dense_matvec_add(int n_rows, int n_cols, const ann_real* w, cons
         out[r] += total;
     }
 #else
-    const int lane = threadIdx.x & 31;
-    const long long warps = ((long long)gridDim.x * blockDim.x) >> 5;
-    for (long long r = ((long long)blockIdx.x * blockDim.x + threadIdx.x) >> 5; r < n_rows; r += warps) {
+    ANN_FOR_WARP_ROWS(r, lane, n_rows) {
         ann_real total = 0;
         const ann_real* row = w + r * n_cols;
         for (int c = lane; c < n_cols; c += 32) total += row[c] * x[c];

@@ -17,6 +17,20 @@
  * `step` is the device clock (long long[1], advanced by advance_clock), only read here.
  */
 
+/* g[post_index[k]] += w[k * w_step] for every synapse k of each of the count ranks (w_step 0:
+ * one weight for all). One block per spike, its threads over the spike's synapses. */
+ANN_DEVICE void ann_propagate_ranks(int count, const int* ranks, const int* row_start, const int* row_length,
+                                    const int* post_index, const ann_real* w, int w_step, ann_real* g) {
+    ANN_FOR_BLOCKS(s, count) {
+        const int pre = ranks[s];
+        const long long start = row_start[pre];
+        ANN_FOR_THREADS(j, row_length[pre]) {
+            const long long k = start + j;
+            ann_atomic_add(&g[post_index[k]], w[k * w_step]);
+        }
+    }
+}
+
 /* Records this step's spikes: copies the n_spikes[0] ranks of spikes (int[size]) into row
  * step mod depth of ring_ranks and n_spikes[0] into ring_counts of that row (also 0, which
  * clears the row written depth steps ago). A count above size, which a population cannot
@@ -47,14 +61,7 @@ ANN_KERNEL void propagate_spikes(const long long* step, int depth, int back, con
     const long long row = ann_ring_row(step[0] - (long long)back, depth);
     const int count = ring_counts[row];
     const int* ranks = ring_ranks + row * (long long)size;
-    ANN_FOR_BLOCKS(s, count) {
-        const int pre = ranks[s];
-        const long long start = row_start[pre];
-        ANN_FOR_THREADS(j, row_length[pre]) {
-            const long long k = start + j;
-            ann_atomic_add(&g[post_index[k]], w[k]);
-        }
-    }
+    ann_propagate_ranks(count, ranks, row_start, row_length, post_index, w, 1, g);
 }
 
 /* Delivers this step's spikes without delay: the n_spikes[0] ranks of spikes (int[n_spikes[0]]),
@@ -64,14 +71,7 @@ ANN_KERNEL void propagate_spikes_direct(const int* n_spikes, const int* spikes, 
                                         const int* row_length, const int* post_index, const ann_real* w,
                                         ann_real* g) {
     const int count = n_spikes[0];
-    ANN_FOR_BLOCKS(s, count) {
-        const int pre = spikes[s];
-        const long long start = row_start[pre];
-        ANN_FOR_THREADS(j, row_length[pre]) {
-            const long long k = start + j;
-            ann_atomic_add(&g[post_index[k]], w[k]);
-        }
-    }
+    ann_propagate_ranks(count, spikes, row_start, row_length, post_index, w, 1, g);
 }
 
 /* As propagate_spikes_direct with one weight shared by all synapses: g[post_index[k]] +=
@@ -79,13 +79,5 @@ ANN_KERNEL void propagate_spikes_direct(const int* n_spikes, const int* spikes, 
 ANN_KERNEL void propagate_spikes_scalar(const int* n_spikes, const int* spikes, const int* row_start,
                                         const int* row_length, const int* post_index,
                                         const ann_real* w_scalar, ann_real* g) {
-    const int count = n_spikes[0];
-    const ann_real weight = w_scalar[0];
-    ANN_FOR_BLOCKS(s, count) {
-        const int pre = spikes[s];
-        const long long start = row_start[pre];
-        ANN_FOR_THREADS(j, row_length[pre]) {
-            ann_atomic_add(&g[post_index[start + j]], weight);
-        }
-    }
+    ann_propagate_ranks(n_spikes[0], spikes, row_start, row_length, post_index, w_scalar, 0, g);
 }

@@ -62,7 +62,7 @@ def paradigm(request):
     """Selects the paradigm of the test (``openmp`` unless parametrised otherwise)."""
     name = getattr(request, "param", "openmp")
     if name == "cuda":
-        if config.cuda_mode() in ("emulate", "strict"):
+        if config.cuda_emulated():
             ann.setup(paradigm="cuda")
         elif importlib.util.find_spec("cupy") is None:
             pytest.skip("the cuda paradigm needs CuPy, which is not installed")

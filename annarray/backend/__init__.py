@@ -35,7 +35,7 @@ def select_backend(paradigm="openmp", precision="double", num_threads=1, jit=Tru
                 "the cuda paradigm's kernels have not yet been run on a GPU in this version of annarray "
                 "(they are checked on the CPU only); set ANNARRAY_CUDA_MODE=gpu to use them anyway, "
                 "ANNARRAY_CUDA_MODE=emulate to run them on the CPU, or use setup(paradigm='openmp')")
-        backend = CudaBackend(precision=precision, device=device, emulate=mode in ("emulate", "strict"),
+        backend = CudaBackend(precision=precision, device=device, emulate=config.cuda_emulated(),
                               strict=(mode == "strict"))
     else:
         raise InvalidConfiguration(f"paradigm '{paradigm}' is unknown; use 'openmp' or 'cuda'")
