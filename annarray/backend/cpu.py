@@ -200,6 +200,19 @@ class CPUBackend:
         ufunc = {"sum": np.add, "max": np.maximum, "min": np.minimum}[op]
         ufunc.reduceat(values, starts, out=out)
 
+    def segment_ranges(self, starts, lengths, total=None):
+        """Concatenation of ``arange(s, s + l)`` for each (s, l) (int64; ``total``: the sum of
+        the lengths, if known)."""
+        if total is None:
+            total = int(lengths.sum())
+        if total == 0:
+            return np.zeros(0, dtype=np.int64)
+        offsets = np.cumsum(lengths)
+        offsets -= lengths
+        out = np.repeat(np.asarray(starts, dtype=np.int64) - offsets, lengths)
+        out += np.arange(total, dtype=np.int64)
+        return out
+
     def scatter_add(self, target, indices, values):
         """``target[indices] += values`` with repeated indices accumulated."""
         np.add.at(target, indices, values)

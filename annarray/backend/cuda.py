@@ -348,6 +348,19 @@ class CudaBackend:
         """``out[:] = source[indices]``."""
         self.xp.take(source, indices, out=out)
 
+    def segment_ranges(self, starts, lengths, total=None):
+        """Concatenation of ``arange(s, s + l)`` for each (s, l) (int64), with a search of
+        each position's segment (CuPy's ``repeat`` takes no array of counts before v14)."""
+        xp = self.xp
+        if total is None:
+            total = int(lengths.sum())
+        if total == 0:
+            return xp.zeros(0, dtype=np.int64)
+        ends = xp.cumsum(lengths)
+        k = xp.arange(total, dtype=np.int64)
+        segment = xp.searchsorted(ends, k, side="right")
+        return (starts[segment] + (k - (ends - lengths)[segment])).astype(np.int64)
+
     def scatter_add(self, target, indices, values):
         """``target[indices] += values`` with repeated indices accumulated."""
         if self.emulated:

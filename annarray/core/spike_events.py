@@ -31,20 +31,6 @@ logger = logging.getLogger(__name__)
 _NEVER = -10000  # step of the "last event" of a synapse before its first (reference)
 
 
-def _ranges(xp, starts, lengths, total=None):
-    """Concatenation of ``arange(s, s + l)`` for each (s, l) (``total``: the sum of the
-    lengths, if known), without a Python loop and with operations NumPy and CuPy share
-    (CuPy's ``repeat`` takes no array of counts)."""
-    if total is None:
-        total = int(lengths.sum())
-    if total == 0:
-        return xp.zeros(0, dtype=np.int64)
-    ends = xp.cumsum(lengths)
-    k = xp.arange(total, dtype=np.int64)
-    segment = xp.searchsorted(ends, k, side="right")
-    return (starts[segment] + (k - (ends - lengths)[segment])).astype(np.int64)
-
-
 @dataclass
 class _DelayGroup:
     """The synapses of one delay, reading the spikes emitted ``back`` steps before the
@@ -69,11 +55,11 @@ class _DelayGroup:
     w_table: object = None  # fast delivery: weight of each table entry (0.0 as padding)
     deliver: object = None  # fast delivery by a compiled loop (a _RankCall), or None
 
-    def synapses(self, xp, ranks):
+    def synapses(self, backend, ranks):
         if self.table is not None:
             rows = self.table.take(self.row_of.take(ranks), axis=0)
             return rows[rows >= 0]
-        return self.order[_ranges(xp, self.starts[ranks], self.counts[ranks])]
+        return self.order[backend.segment_ranges(self.starts[ranks], self.counts[ranks])]
 
 
 @dataclass
@@ -360,7 +346,7 @@ class SpikeEvents:
         for group in self.groups:
             r = ranks if group.back == 0 else queue.row(group.back)
             if r.shape[0]:
-                parts.append(group.synapses(xp, r))
+                parts.append(group.synapses(self.ops.backend, r))
         if not parts:
             return None
         return parts[0] if len(parts) == 1 else xp.concatenate(parts)
@@ -443,7 +429,7 @@ class SpikeEvents:
             return
         dend = self.dendrite_of_post[ranks]
         dend = dend[dend >= 0]
-        syn = _ranges(self.xp, self.dend_starts[dend], self.dend_lengths[dend])
+        syn = self.ops.backend.segment_ranges(self.dend_starts[dend], self.dend_lengths[dend])
         if syn.shape[0]:
             self._run(syn, self.post_program)
 

@@ -18,7 +18,6 @@ import numpy as np
 
 from annarray.core.population import population_of as _population
 from annarray.core.projection import Projection
-from annarray.core.spike_events import _ranges
 from annarray.errors import NetworkError
 from annarray.inputs._common import (
     check_endpoints,
@@ -66,7 +65,8 @@ class DecodingProjection(Projection):
         instantiate_direct(self, backend, self._decoding_ops)
 
     def _decoding_ops(self, runtime):
-        xp = self._net.backend().xp
+        backend = self._net.backend()
+        xp = backend.xp
         dt = self._net.dt
         pre, post = _population(self.pre), _population(self.post)
         conn = self._conn
@@ -102,7 +102,7 @@ class DecodingProjection(Projection):
             if n:
                 total = int(pre_counts[ranks].sum())
                 if total:
-                    syn = pre_order[_ranges(xp, pre_starts[ranks], pre_counts[ranks], total)]
+                    syn = pre_order[backend.segment_ranges(pre_starts[ranks], pre_counts[ranks], total)]
                     row[...] = xp.bincount(post_of_syn[syn], weights=w[syn], minlength=post.size)
                 else:
                     row[...] = 0

@@ -98,3 +98,15 @@ def test_segment_extrema_propagate_nan_as_numpy(backend, op):
     backend.reduce_rows(op, values, starts, out)
     expected = {"max": np.maximum, "min": np.minimum}[op].reduceat(values, starts)
     np.testing.assert_array_equal(out, expected)
+
+
+def test_segment_ranges_match_the_cpu_backend(backend):
+    """The cuda backend finds each position's segment by search (no repeat with counts);
+    the CPU backend repeats; both give the hand-built concatenation of the ranges."""
+    from annarray.backend.cpu import CPUBackend
+
+    starts, lengths = np.array([5, 0, 9, 2]), np.array([2, 0, 3, 1])
+    expected = [5, 6, 9, 10, 11, 2]
+    assert backend.segment_ranges(starts, lengths).tolist() == expected
+    assert CPUBackend().segment_ranges(starts, lengths, 6).tolist() == expected
+    assert backend.segment_ranges(starts, np.zeros(4, dtype=np.int64)).shape == (0,)

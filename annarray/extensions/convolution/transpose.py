@@ -130,8 +130,6 @@ class Transpose(Projection):
     def _spiking_ops(self, runtime):
         """Each spike of a forward post neuron adds its forward weights to ``g_target`` of
         the forward pre neurons (spikes of the previous step, as every spiking projection)."""
-        from annarray.inputs.decoding import _ranges
-
         xp = runtime.xp
         fwd = self.fwd_proj._conn
         pre, post = runtime.pre, runtime.post
@@ -156,7 +154,7 @@ class Transpose(Projection):
             total = int(lengths[k].sum()) if k.shape[0] else 0
             if total == 0:
                 return
-            syn = _ranges(xp, starts[k], lengths[k], total)
+            syn = runtime.backend.segment_ranges(starts[k], lengths[k], total)
             g[...] += xp.bincount(targets[syn], weights=forward_w[syn], minlength=post.size).astype(g.dtype)
 
         return [transmit]
